@@ -1,0 +1,1 @@
+"""Reading and writing at the edge: case files, JSON, workbooks, PDF."""

@@ -1,0 +1,61 @@
+"""Render every output of a result and write each atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from appraisal.io.atomic import write_bytes_atomic
+from appraisal.result import AppraisalResult
+
+__all__ = ["RENDERERS", "write_outputs"]
+
+
+def _render(module: str, function: str, result: AppraisalResult) -> bytes:
+    import importlib
+
+    data: bytes = getattr(importlib.import_module(module), function)(result)
+    return data
+
+
+def _json(result: AppraisalResult) -> bytes:
+    return result.to_json().encode("utf-8")
+
+
+def _xlsx(result: AppraisalResult) -> bytes:
+    return _render("appraisal.io.workbook", "render_workbook", result)
+
+
+def _pdf(result: AppraisalResult) -> bytes:
+    return _render("appraisal.io.pdf", "render_pdf", result)
+
+
+# format -> renderer returning the file's bytes. A renderer whose module does not
+# exist yet is skipped by write_outputs.
+RENDERERS: dict[str, Callable[[AppraisalResult], bytes]] = {
+    "json": _json,
+    "xlsx": _xlsx,
+    "pdf": _pdf,
+}
+
+
+def write_outputs(result: AppraisalResult, out_dir: Path, *, formats: str = "json") -> list[Path]:
+    """Render the requested formats in memory, then write each atomically.
+
+    Nothing is written unless every requested renderer succeeded.
+    """
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    rendered: dict[str, bytes] = {}
+    for fmt in wanted:
+        if fmt not in RENDERERS:
+            raise ValueError(f"unknown output format {fmt!r}; expected {', '.join(RENDERERS)}")
+        try:
+            rendered[fmt] = RENDERERS[fmt](result)
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("appraisal.io."):
+                continue  # that output is not built yet
+            raise
+    return [
+        write_bytes_atomic(out_dir / f"{result.case.slug}.{fmt}", data)
+        for fmt, data in rendered.items()
+    ]

@@ -1,0 +1,91 @@
+"""The summary table printed in the terminal."""
+
+from __future__ import annotations
+
+from appraisal import formatting as fmt
+from appraisal.result import AppraisalResult
+
+__all__ = ["summary_table"]
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    line = "  ".join(
+        h.ljust(w) if i == 0 else h.rjust(w)
+        for i, (h, w) in enumerate(zip(headers, widths, strict=True))
+    )
+    out = [line, "  ".join("-" * w for w in widths)]
+    for r in rows:
+        out.append(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
+    return out
+
+
+def summary_table(result: AppraisalResult) -> str:
+    """A readable summary: program and components, with and without carbon."""
+    s = result.summary
+    meta = result.case.meta
+    e = s["economic"]
+    timing = (
+        "first year discounted (Excel NPV)"
+        if meta.first_year_discounted
+        else "first year undiscounted"
+    )
+    lines = [
+        f"{meta.name}",
+        f"Money: {meta.money}; discount rate {fmt.rate(e['discount_rate'])} real; "
+        f"NPV timing: {timing}; "
+        f"carbon: {s['carbon_price']['path']}",
+        "",
+    ]
+    headers = [
+        "component",
+        "ENPV",
+        "EIRR",
+        "BCR",
+        "ENPV w/o C",
+        "EIRR w/o C",
+        "FIRR",
+        "tCO2e avoided",
+        f"{meta.currency}/tCO2e",
+        "jobs (constr.)",
+    ]
+    rows = []
+    for block in [*s["components"], {"id": "PROGRAM", **s}]:
+        ee, f, g, a, c = (
+            block[k] for k in ("economic", "financial", "ghg", "abatement", "cobenefits")
+        )
+        rows.append(
+            [
+                block["id"],
+                fmt.money(ee["enpv"]),
+                fmt.rate(ee["eirr"]),
+                fmt.ratio(ee["bcr"]),
+                fmt.money(ee["enpv_without_carbon"]),
+                fmt.rate(ee["eirr_without_carbon"]),
+                fmt.rate(f["firr"]),
+                fmt.tonnes(g["reduction_tco2e_total"]),
+                fmt.per_tonne(a["cost_per_tco2e"]),
+                fmt.count(c["jobs_construction_job_years"]),
+            ]
+        )
+    lines += _table(headers, rows)
+    f = s["financial"]
+    lines += [
+        "",
+        f"WACC (real): {fmt.rate(f['wacc'])}   FNPV: {fmt.money(f['fnpv'])}   "
+        f"FIRR: {fmt.rate(f['firr'])}   min DSCR: {fmt.ratio(f.get('dscr_min'))}",
+    ]
+    for key in ("eirr", "firr"):
+        reason = e.get(f"{key}_reason") if key == "eirr" else f.get(f"{key}_reason")
+        if reason:
+            lines.append(f"{key.upper()}: {reason}")
+    warnings = [c for c in s["checks"] if c["severity"] == "warning"]
+    if warnings:
+        lines.append("")
+        lines += [f"check: {c['message']}" for c in warnings]
+    return "\n".join(lines) + "\n"

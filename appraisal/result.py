@@ -1,0 +1,160 @@
+"""The result object every output is rendered from.
+
+:func:`appraisal.appraise` returns an :class:`AppraisalResult`. Its pandas
+tables hold the yearly figures; its :attr:`~AppraisalResult.summary` is the
+JSON contract (``docs/json-summary.md``). The JSON file, the workbook, the PDF
+and the terminal table are all rendered from this one object.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from appraisal.case import Case
+
+__all__ = ["AppraisalResult", "Check", "ComponentResult", "to_json"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A finding of the checks: ``severity`` is "warning" or "info"."""
+
+    code: str
+    severity: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "severity": self.severity, "message": self.message}
+
+
+@dataclass
+class ComponentResult:
+    """Yearly tables and indicators of one component, or of the whole program.
+
+    Attributes
+    ----------
+    economic
+        By year: ``capital``, ``operating``, ``benefit:<name>`` for each benefit,
+        ``carbon_value``, ``pollutant_value``, ``costs``, ``benefits_without_carbon``
+        (what enters the EIRR besides carbon), ``net_without_carbon``,
+        ``net_with_carbon`` [money per year, economic prices].
+    financial
+        By year: ``capital``, ``operating``, ``revenue``, ``net`` [money per year,
+        financial prices]; None when the component earns no revenue.
+    ghg
+        By year: ``without_project``, ``with_project``, ``reduction`` [tCO2e].
+    pollutants
+        By year: tonnes avoided of ``pm25``, ``so2``, ``nox`` [t].
+    summary
+        The component's JSON blocks (``economic``, ``financial``, ``ghg``,
+        ``abatement``, ``cobenefits``).
+    """
+
+    id: str
+    name: str
+    economic: pd.DataFrame
+    financial: pd.DataFrame | None
+    ghg: pd.DataFrame
+    pollutants: pd.DataFrame
+    summary: dict[str, Any]
+    capital_by_category: pd.DataFrame | None = None
+    conversion_factors: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def benefit_names(self) -> list[str]:
+        return [c.split(":", 1)[1] for c in self.economic.columns if c.startswith("benefit:")]
+
+
+@dataclass
+class AppraisalResult:
+    """Everything an appraisal computes for a case.
+
+    Attributes
+    ----------
+    case
+        The validated inputs.
+    carbon_price
+        Carbon value by year [USD per tCO2e, case prices].
+    components
+        One :class:`ComponentResult` per component, in case order.
+    program
+        The program: the sum of the components (financial: of the revenue-earning ones).
+    wacc_table
+        ADB's WACC table (see :func:`appraisal.finance.wacc_table`), or None.
+    loan_schedule
+        The loan schedule by calendar year, with ``dscr``, or None.
+    mac
+        MAC-curve data (see :func:`appraisal.abatement.mac_curve`).
+    checks
+        Findings: several IRRs or none, real and nominal mixed, missing sources,
+        carbon counted twice, lives cut at the horizon.
+    summary
+        The JSON contract.
+    """
+
+    case: Case
+    carbon_price: pd.Series
+    components: tuple[ComponentResult, ...]
+    program: ComponentResult
+    wacc_table: pd.DataFrame | None
+    loan_schedule: pd.DataFrame | None
+    mac: pd.DataFrame
+    checks: tuple[Check, ...]
+    summary: dict[str, Any]
+
+    def component(self, component_id: str) -> ComponentResult:
+        """The result of one component, by id ("program" for the program)."""
+        if component_id == "program":
+            return self.program
+        for c in self.components:
+            if c.id == component_id:
+                return c
+        raise KeyError(component_id)
+
+    @property
+    def cashflows(self) -> pd.DataFrame:
+        """Economic cash flows of every component and the program, long format.
+
+        Columns: ``component``, ``year``, ``item``, ``value`` [money, economic].
+        """
+        frames = []
+        for c in (*self.components, self.program):
+            long = (
+                c.economic.rename_axis("year")
+                .reset_index()
+                .melt(id_vars="year", var_name="item", value_name="value")
+            )
+            long.insert(0, "component", c.id)
+            frames.append(long)
+        return pd.concat(frames, ignore_index=True)
+
+    @property
+    def ghg(self) -> pd.DataFrame:
+        """Emissions by year (rows) and component (column level 0) [tCO2e]."""
+        return pd.concat({c.id: c.ghg for c in (*self.components, self.program)}, axis=1)
+
+    def to_json(self) -> str:
+        """The JSON summary text (deterministic: same result, same bytes)."""
+        return to_json(self.summary)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        return None if not math.isfinite(value) else value
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalar
+        return _clean(value.item())
+    return value
+
+
+def to_json(summary: dict[str, Any]) -> str:
+    """Serialize a summary: NaN and infinities become null, keys keep their order."""
+    return json.dumps(_clean(summary), indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -1,0 +1,468 @@
+"""The workflow: one case in, one :class:`~appraisal.result.AppraisalResult` out.
+
+This is the only place where the engine's pure functions are put together.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from appraisal.abatement import levelized_cost, mac_curve
+from appraisal.case import Case
+from appraisal.cobenefits import damage_cost_transfer, jobs
+from appraisal.economics import CARBON_PATHS, carbon_price_path, economic_indicators
+from appraisal.finance import dscr, irr_detail, loan_schedule, npv, wacc_table
+from appraisal.result import AppraisalResult, Check, ComponentResult
+from appraisal.streams import POLLUTANTS, ComponentStreams, component_streams
+
+__all__ = ["appraise"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def _rate_block(
+    prefix: str, detail_value: float | None, reason: str | None, roots: tuple[float, ...]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {prefix: detail_value}
+    if detail_value is None:
+        out[f"{prefix}_reason"] = reason
+        if len(roots) > 1:
+            out[f"{prefix}_roots"] = list(roots)
+    return out
+
+
+def _economic_table(
+    case: Case, s: ComponentStreams, carbon_usd: FloatArray, years: list[int]
+) -> pd.DataFrame:
+    meta = case.meta
+    to_money = 1.0 / meta.usd_per_currency_unit / meta.unit_scale
+    reduction = s.without_project - s.with_project
+    carbon_value = reduction * carbon_usd * to_money
+    cb = case.cobenefits
+    pollutant_value = np.zeros(meta.years)
+    for p in POLLUTANTS:
+        v = damage_cost_transfer(cb.damage_costs.get(p, 0.0), cb.income_ratio, cb.income_elasticity)
+        pollutant_value = pollutant_value + s.pollutants_avoided[p] * v * to_money
+    cols: dict[str, FloatArray] = {"capital": s.capital, "operating": s.operating}
+    for name, values in s.benefits.items():
+        cols[f"benefit:{name}"] = values
+    cols["carbon_value"] = carbon_value
+    cols["pollutant_value"] = pollutant_value
+    costs = s.capital + s.operating
+    benefits = np.sum(list(s.benefits.values()), axis=0) if s.benefits else np.zeros(meta.years)
+    if case.economic.pollutants_in_eirr:
+        benefits = benefits + pollutant_value
+    cols["costs"] = costs
+    cols["benefits_without_carbon"] = benefits
+    cols["net_without_carbon"] = benefits - costs
+    cols["net_with_carbon"] = benefits + carbon_value - costs
+    return pd.DataFrame(cols, index=pd.Index(years, name="year"))
+
+
+def _blocks(
+    case: Case,
+    econ: pd.DataFrame,
+    fin: pd.DataFrame | None,
+    ghg: pd.DataFrame,
+    pollutants: pd.DataFrame,
+    capital_financial: float,
+    om_financial_avg: float,
+    wacc: float | None,
+) -> dict[str, Any]:
+    meta = case.meta
+    e = case.economic
+    r = e.discount_rate
+    fyd = meta.first_year_discounted
+    costs = econ["costs"].to_numpy()
+    b0 = econ["benefits_without_carbon"].to_numpy()
+    carbon = econ["carbon_value"].to_numpy()
+    without = economic_indicators(costs, b0, r, first_year_discounted=fyd)
+    withc = economic_indicators(costs, b0 + carbon, r, first_year_discounted=fyd)
+    head = withc if e.carbon_in_eirr else without
+    economic: dict[str, Any] = {"discount_rate": r, "enpv": head.enpv}
+    economic |= _rate_block("eirr", head.eirr, head.eirr_reason, head.eirr_roots)
+    economic["bcr"] = head.bcr
+    economic["enpv_without_carbon"] = without.enpv
+    economic |= _rate_block(
+        "eirr_without_carbon", without.eirr, without.eirr_reason, without.eirr_roots
+    )
+    economic["bcr_without_carbon"] = without.bcr
+    economic["enpv_with_carbon"] = withc.enpv
+    economic |= _rate_block("eirr_with_carbon", withc.eirr, withc.eirr_reason, withc.eirr_roots)
+    economic["bcr_with_carbon"] = withc.bcr
+    economic["pv_costs"] = without.pv_costs
+    economic["pv_benefits_without_carbon"] = without.pv_benefits
+    economic["pv_carbon_value"] = float(npv(r, carbon, first_year_discounted=fyd))
+    economic["pv_pollutant_value"] = float(
+        npv(r, econ["pollutant_value"].to_numpy(), first_year_discounted=fyd)
+    )
+    economic["carbon_in_eirr"] = e.carbon_in_eirr
+    economic["pollutants_in_eirr"] = e.pollutants_in_eirr
+
+    financial: dict[str, Any] = {"revenue_earning": fin is not None, "wacc": wacc}
+    if fin is None:
+        financial |= {
+            "fnpv": None,
+            "fnpv_reason": "no revenue: not a revenue-earning part",
+            "firr": None,
+            "firr_reason": "no revenue: not a revenue-earning part",
+        }
+    else:
+        net = fin["net"].to_numpy()
+        if wacc is None:
+            financial |= {"fnpv": None, "fnpv_reason": "no financing sources: the WACC is unknown"}
+        else:
+            financial["fnpv"] = float(npv(wacc, net, first_year_discounted=fyd))
+        d = irr_detail(net)
+        financial |= _rate_block("firr", d.value, d.reason, tuple(d.roots))
+
+    reduction = ghg["reduction"].to_numpy()
+    active = int(np.count_nonzero(reduction))
+    ghg_block = {
+        "reduction_tco2e_total": float(reduction.sum()),
+        "reduction_tco2e_annual_average": float(reduction.sum() / active) if active else 0.0,
+        "without_project_tco2e_total": float(ghg["without_project"].sum()),
+        "with_project_tco2e_total": float(ghg["with_project"].sum()),
+        "reduction_years": active,
+    }
+
+    lc = levelized_cost(costs - b0, reduction, r, first_year_discounted=fyd, scale=meta.unit_scale)
+    abatement: dict[str, Any] = {"cost_per_tco2e": lc.value}
+    if lc.value is None:
+        abatement["cost_per_tco2e_reason"] = lc.reason
+    abatement["cost_per_tco2e_usd"] = (
+        None if lc.value is None else lc.value * meta.usd_per_currency_unit
+    )
+    abatement["pv_net_cost"] = lc.pv_net_cost
+    abatement["pv_tco2e"] = lc.pv_tonnes
+
+    cb = case.cobenefits
+    usd_m = meta.unit_scale * meta.usd_per_currency_unit / 1e6
+    construction = jobs(
+        capital_financial * usd_m,
+        cb.jobs_construction_per_musd,
+        local_share=cb.jobs_local_share,
+        indirect_multiplier=cb.indirect_multiplier,
+        induced_multiplier=cb.induced_multiplier,
+    )
+    operation = jobs(
+        om_financial_avg * usd_m,
+        cb.jobs_operation_per_musd,
+        local_share=cb.jobs_local_share,
+        indirect_multiplier=cb.indirect_multiplier,
+        induced_multiplier=cb.induced_multiplier,
+    )
+    cobenefits = {
+        "jobs_construction_job_years": construction.total,
+        "jobs_construction_direct": construction.direct,
+        "jobs_construction_indirect": construction.indirect,
+        "jobs_construction_induced": construction.induced,
+        "jobs_operation": operation.total,
+        "jobs_operation_direct": operation.direct,
+        "pollutants_avoided_t": {p: float(pollutants[p].sum()) for p in POLLUTANTS},
+        "pollutant_value_pv": economic["pv_pollutant_value"],
+    }
+    return {
+        "economic": economic,
+        "financial": financial,
+        "ghg": ghg_block,
+        "abatement": abatement,
+        "cobenefits": cobenefits,
+    }
+
+
+def _component_result(
+    case: Case,
+    cid: str,
+    name: str,
+    s: ComponentStreams,
+    carbon_usd: FloatArray,
+    years: list[int],
+    revenue_earning: bool,
+    wacc: float | None,
+) -> ComponentResult:
+    idx = pd.Index(years, name="year")
+    econ = _economic_table(case, s, carbon_usd, years)
+    fin = None
+    if revenue_earning:
+        fin = pd.DataFrame(
+            {
+                "capital": s.capital_financial,
+                "operating": s.operating_financial,
+                "revenue": s.revenue,
+            },
+            index=idx,
+        )
+        fin["net"] = fin["revenue"] - fin["capital"] - fin["operating"]
+    ghg = pd.DataFrame(
+        {"without_project": s.without_project, "with_project": s.with_project}, index=idx
+    )
+    ghg["reduction"] = ghg["without_project"] - ghg["with_project"]
+    pollutants = pd.DataFrame(s.pollutants_avoided, index=idx)
+    op_years = s.operating_financial[s.operating_financial > 0]
+    om_avg = float(op_years.mean()) if op_years.size else 0.0
+    summary = _blocks(
+        case, econ, fin, ghg, pollutants, float(s.capital_financial.sum()), om_avg, wacc
+    )
+    cap = pd.DataFrame(s.capital_by_category, index=idx) if s.capital_by_category else None
+    return ComponentResult(
+        cid, name, econ, fin, ghg, pollutants, summary, cap, dict(s.conversion_factors)
+    )
+
+
+def _sum_streams(parts: list[ComponentStreams], n: int) -> ComponentStreams:
+    z = np.zeros(n)
+    benefits: dict[str, FloatArray] = {}
+    for p in parts:
+        for k, v in p.benefits.items():
+            benefits[k] = benefits.get(k, z) + v
+    return ComponentStreams(
+        capital=sum((p.capital for p in parts), z),
+        operating=sum((p.operating for p in parts), z),
+        benefits=benefits,
+        capital_financial=sum((p.capital_financial for p in parts), z),
+        operating_financial=sum((p.operating_financial for p in parts), z),
+        revenue=sum((p.revenue for p in parts), z),
+        without_project=sum((p.without_project for p in parts), z),
+        with_project=sum((p.with_project for p in parts), z),
+        pollutants_avoided={
+            k: sum((p.pollutants_avoided[k] for p in parts), z) for k in POLLUTANTS
+        },
+    )
+
+
+def _checks(
+    case: Case, comps: list[ComponentResult], program: ComponentResult, notes: dict[str, list[str]]
+) -> list[Check]:
+    out: list[Check] = []
+    for c in (*comps, program):
+        for key in ("eirr", "eirr_without_carbon"):
+            e = c.summary["economic"]
+            if e.get(key) is None and e.get(f"{key}_reason"):
+                out.append(
+                    Check("irr-undefined", "warning", f"{c.id}: {key}: {e[f'{key}_reason']}")
+                )
+        f = c.summary["financial"]
+        if f["revenue_earning"] and f.get("firr") is None:
+            out.append(Check("irr-undefined", "warning", f"{c.id}: firr: {f['firr_reason']}"))
+    for cid, items in notes.items():
+        for note in items:
+            out.append(Check("assumption", "info", f"{cid}: {note}"))
+    e = case.economic
+    if e.carbon_in_eirr and e.carbon_price != "none":
+        for comp in case.components:
+            if comp.carbon_credits_sold:
+                out.append(
+                    Check(
+                        "carbon-double-counted",
+                        "warning",
+                        f"{comp.id}: its reductions are sold as carbon credits and also valued at "
+                        "the shadow carbon price in the EIRR: carbon counted twice",
+                    )
+                )
+    loan = case.financing.loan
+    if loan is not None and any(s.inflation > 0 for s in case.financing.sources):
+        out.append(
+            Check(
+                "real-nominal-mixed",
+                "info",
+                "the loan schedule is nominal while the cash flows are real (constant "
+                f"{case.meta.price_year} prices): the DSCR compares nominal debt service with real "
+                "cash available and is conservative when inflation is positive",
+            )
+        )
+    if e.discount_rate > 0.15:
+        out.append(
+            Check(
+                "real-nominal-mixed",
+                "warning",
+                f"the economic discount rate {e.discount_rate:.2%} is high for a real rate; "
+                "check that it is not nominal",
+            )
+        )
+    missing = []
+    for key in ("discount_rate", "carbon_price"):
+        if not e.sources.get(key):
+            missing.append(f"economic.{key}")
+    missing += [f"components.{c.id}" for c in case.components if not c.source]
+    missing += [f"carriers.{k}" for k, v in case.carriers.items() if not v.source]
+    if (
+        case.grid.emission_factor is not None or case.grid.operating_margin is not None
+    ) and not case.grid.source:
+        missing.append("grid")
+    cb = case.cobenefits
+    for key in ("jobs_construction_per_musd", "jobs_operation_per_musd"):
+        if getattr(cb, key) and not cb.sources.get(key):
+            missing.append(f"cobenefits.{key}")
+    if any(cb.damage_costs.values()) and not cb.sources.get("damage_costs"):
+        missing.append("cobenefits.damage_costs")
+    for s in case.financing.sources:
+        if not s.source:
+            missing.append(f"financing.sources.{s.name}")
+    if loan is not None and not loan.source:
+        missing.append("financing.loan")
+    if missing:
+        out.append(
+            Check("source-missing", "warning", "inputs without a source: " + ", ".join(missing))
+        )
+    return out
+
+
+def appraise(case: Case) -> AppraisalResult:
+    """Appraise a case: economic, financial, GHG, abatement and co-benefit analysis.
+
+    Parameters
+    ----------
+    case
+        A validated case (see :func:`appraisal.load_case`).
+
+    Returns
+    -------
+    AppraisalResult
+        Tables by year and the JSON summary; money in the case's unit and prices.
+    """
+    meta = case.meta
+    years = meta.calendar_years
+    spec = case.economic.carbon_price
+    carbon_usd = carbon_price_path(spec, years, deflator=case.economic.carbon_price_deflator)
+    sources = [s.__dict__ for s in case.financing.sources]
+    wacc_df = wacc_table(sources) if sources else None
+    wacc = float(wacc_df["weighted_real_cost"].sum()) if wacc_df is not None else None
+
+    streams = {c.id: component_streams(case, c) for c in case.components}
+    comps = [
+        _component_result(
+            case, c.id, c.name, streams[c.id], carbon_usd, years, c.revenue_earning, wacc
+        )
+        for c in case.components
+    ]
+    n = meta.years
+    total = _sum_streams(list(streams.values()), n)
+    earning = [streams[c.id] for c in case.components if c.revenue_earning]
+    fin_total = _sum_streams(earning, n) if earning else None
+    if fin_total is not None:
+        total.capital_financial = fin_total.capital_financial
+        total.operating_financial = fin_total.operating_financial
+        total.revenue = fin_total.revenue
+    program = _component_result(
+        case, "program", meta.name, total, carbon_usd, years, fin_total is not None, wacc
+    )
+    # Jobs and co-benefits of the program count every component, not only earning ones.
+    all_fin = _sum_streams(list(streams.values()), n)
+    op = all_fin.operating_financial[all_fin.operating_financial > 0]
+    cob = _blocks(
+        case,
+        program.economic,
+        None,
+        program.ghg,
+        program.pollutants,
+        float(all_fin.capital_financial.sum()),
+        float(op.mean()) if op.size else 0.0,
+        wacc,
+    )["cobenefits"]
+    program.summary["cobenefits"] = cob
+
+    schedule = None
+    loan = case.financing.loan
+    if loan is not None:
+        sched = loan_schedule(
+            loan.amount,
+            interest_rate=loan.interest_rate,
+            tenor_years=loan.tenor_years,
+            grace_years=loan.grace_years,
+            repayment=loan.repayment,
+            disbursement=loan.disbursement,
+            commitment_fee=loan.commitment_fee,
+            capitalize_interest=loan.capitalize_interest,
+        )
+        sched = sched.copy()
+        sched.index = pd.Index(range(meta.first_year, meta.first_year + len(sched)), name="year")
+        if fin_total is not None:
+            available = pd.Series(
+                fin_total.revenue - fin_total.operating_financial,
+                index=pd.Index(years, name="year"),
+            )
+            sched["cash_available"] = available.reindex(sched.index).to_numpy()
+            sched["dscr"] = dscr(
+                sched["cash_available"].to_numpy(dtype=np.float64),
+                sched["debt_service"].to_numpy(dtype=np.float64),
+            )
+        schedule = sched
+    fin_block = program.summary["financial"]
+    if schedule is not None and "dscr" in schedule:
+        vals = schedule["dscr"].to_numpy(dtype=np.float64)
+        vals = vals[np.isfinite(vals)]
+        fin_block["dscr_min"] = float(vals.min()) if vals.size else None
+    else:
+        fin_block["dscr_min"] = None
+
+    mac = mac_curve(
+        pd.DataFrame(
+            {
+                "id": [c.id for c in comps],
+                "name": [c.name for c in comps],
+                "cost_per_tco2e": [
+                    np.nan
+                    if c.summary["abatement"]["cost_per_tco2e"] is None
+                    else c.summary["abatement"]["cost_per_tco2e"]
+                    for c in comps
+                ],
+                "annual_tco2e": [c.summary["ghg"]["reduction_tco2e_annual_average"] for c in comps],
+            }
+        )
+    )
+    notes = {cid: s.notes for cid, s in streams.items() if s.notes}
+    checks = _checks(case, comps, program, notes)
+
+    carbon_meta: dict[str, Any]
+    if isinstance(spec, str):
+        path = CARBON_PATHS[spec]
+        carbon_meta = {
+            "path": spec,
+            "path_price_year": path.price_year,
+            "deflator": case.economic.carbon_price_deflator,
+            "description": path.description,
+            "source": path.source,
+        }
+    else:
+        carbon_meta = {
+            "path": "table",
+            "path_price_year": meta.price_year,
+            "deflator": 1.0,
+            "description": "table given by the case",
+            "source": case.economic.sources.get("carbon_price", ""),
+        }
+    summary: dict[str, Any] = {
+        "schema_version": 1,
+        "case": {
+            "name": meta.name,
+            "country": meta.country,
+            "currency": meta.currency,
+            "unit": meta.unit,
+            "price_year": meta.price_year,
+            "first_year": meta.first_year,
+            "years": meta.years,
+            "first_year_discounted": meta.first_year_discounted,
+        },
+        "carbon_price": carbon_meta,
+        **program.summary,
+        "components": [{"id": c.id, "name": c.name, **c.summary} for c in comps],
+        "checks": [c.as_dict() for c in checks],
+    }
+    return AppraisalResult(
+        case=case,
+        carbon_price=pd.Series(
+            carbon_usd, index=pd.Index(years, name="year"), name="usd_per_tco2e"
+        ),
+        components=tuple(comps),
+        program=program,
+        wacc_table=wacc_df,
+        loan_schedule=schedule,
+        mac=mac,
+        checks=tuple(checks),
+        summary=summary,
+    )

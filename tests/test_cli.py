@@ -1,0 +1,163 @@
+"""The command line: run, validate, and refusal of bad input (exit 2, one line each)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from appraisal.cli import main
+from tests.conftest import CASES, ROOT, minimal_case
+
+LINE = re.compile(r"^error: (?P<file>[^:]+): (?P<where>[^:]+): (?P<what>.+)$")
+
+
+def _write_toml(path: Path, data: dict) -> Path:
+    def val(v):
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, str):
+            return json.dumps(v)
+        if isinstance(v, list):
+            return "[" + ", ".join(val(x) for x in v) + "]"
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f"{json.dumps(str(k))} = {val(x)}" for k, x in v.items()) + " }"
+        return repr(v)
+
+    lines = []
+    for section in ("case", "economic"):
+        if section in data:
+            lines.append(f"[{section}]")
+            lines += [f"{k} = {val(v)}" for k, v in data[section].items()]
+    for comp in data.get("components", []):
+        lines.append("[[components]]")
+        lines += [f"{k} = {val(v)}" for k, v in comp.items()]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    assert tomllib.loads(path.read_text("utf-8"))  # the file is valid TOML
+    return path
+
+
+def test_run_writes_json_and_prints_the_table(tmp_path, capsys):
+    assert main(["run", str(CASES / "xiangtan"), "--out", str(tmp_path), "--formats", "json"]) == 0
+    out = capsys.readouterr().out
+    assert "PROGRAM" in out and "bus-priority" in out
+    summary = json.loads((tmp_path / "xiangtan.json").read_text("utf-8"))
+    assert summary["case"]["name"].startswith("Xiangtan")
+
+
+def test_validate_ok(capsys):
+    assert main(["validate", str(CASES / "xiangtan" / "case.toml")]) == 0
+    assert capsys.readouterr().out.startswith("ok:")
+
+
+def _break(kind: str) -> tuple[dict, str, str]:
+    """A broken case, the key path the message must name, and a word it must contain."""
+    d = minimal_case()
+    if kind == "missing key":
+        del d["case"]["price_year"]
+        return d, "case.price_year", "missing"
+    if kind == "wrong type":
+        d["economic"]["discount_rate"] = "nine percent"
+        return d, "economic.discount_rate", "number"
+    if kind == "wrong list length":
+        d["components"][0]["streams"]["capital"] = [1.0] * 26
+        return d, "components[0].streams.capital", "26 values"
+    if kind == "negative life":
+        comp = d["components"][0]
+        del comp["streams"]
+        comp["capital"] = {"civil_works": 10.0}
+        comp["life_years"] = -5
+        return d, "components[0].life_years", "out of range"
+    if kind == "unknown carbon path":
+        d["economic"]["carbon_price"] = "adb-2099"
+        return d, "economic.carbon_price", "unknown carbon price path"
+    if kind == "rate as percent":
+        d["economic"]["discount_rate"] = 9
+        return d, "economic.discount_rate", "decimals"
+    raise AssertionError(kind)
+
+
+KINDS = [
+    "missing key",
+    "wrong type",
+    "wrong list length",
+    "negative life",
+    "unknown carbon path",
+    "rate as percent",
+]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_invalid_input_one_line_exit_2_nothing_written(tmp_path, capsys, kind):
+    data, where, word = _break(kind)
+    case = _write_toml(tmp_path / "bad.toml", data)
+    before = hashlib.sha256(case.read_bytes()).hexdigest()
+    out_dir = tmp_path / "out"
+    assert main(["run", str(case), "--out", str(out_dir)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    m = LINE.match(err[0])
+    assert m, err[0]
+    assert m["file"] == str(case) and m["where"] == where and word in m["what"]
+    assert not out_dir.exists()
+    assert hashlib.sha256(case.read_bytes()).hexdigest() == before
+
+
+def test_every_problem_is_reported_in_one_run(tmp_path, capsys):
+    d = minimal_case()
+    d["economic"]["discount_rate"] = 9
+    d["economic"]["carbon_price"] = "nope"
+    del d["case"]["years"]
+    case = _write_toml(tmp_path / "bad.toml", d)
+    assert main(["validate", str(case)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 3 and all(LINE.match(e) for e in err)
+
+
+def test_not_toml_and_missing_file(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[case\nname = 1\n", "utf-8")
+    assert main(["validate", str(bad)]) == 2
+    assert main(["validate", str(tmp_path / "nope.toml")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and all(LINE.match(e) for e in err)
+
+
+def test_console_script_gives_no_traceback(tmp_path):
+    data, _, _ = _break("rate as percent")
+    case = _write_toml(tmp_path / "bad.toml", data)
+    proc = subprocess.run(
+        [sys.executable, "-m", "appraisal.cli", "run", str(case)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and proc.stderr.startswith("error: ")
+
+
+def test_every_command_has_help():
+    # sqlite-utils' test_docs idea: a command without help text fails here.
+    from appraisal.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    for name, p in sub.choices.items():
+        assert p.description, f"{name} lacks a description"
+        helps = {a.help for a in sub._choices_actions if a.dest == name}
+        assert helps and all(helps), f"{name} lacks help"
+
+
+def test_docs_case_format_is_up_to_date():
+    from appraisal.io.docs import case_format_markdown
+
+    assert (ROOT / "docs" / "case-format.md").read_text("utf-8") == case_format_markdown(), (
+        "run `make docs`"
+    )
