@@ -95,6 +95,11 @@ class AppraisalResult:
         carbon counted twice, lives cut at the horizon.
     summary
         The JSON contract.
+    sensitivity
+        ADB's standard sensitivity tests with switching values, or None (see
+        :mod:`appraisal.uncertainty`; JSON block ``sensitivity``).
+    risk
+        Monte Carlo risk analysis, or None when not run (JSON block ``risk``).
     """
 
     case: Case
@@ -106,6 +111,8 @@ class AppraisalResult:
     mac: pd.DataFrame
     checks: tuple[Check, ...]
     summary: dict[str, Any]
+    sensitivity: Any = None  # appraisal.uncertainty.SensitivityResult | None
+    risk: Any = None  # appraisal.uncertainty.RiskResult | None
 
     def component(self, component_id: str) -> ComponentResult:
         """The result of one component, by id ("program" for the program)."""
