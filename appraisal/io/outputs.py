@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from appraisal.io.atomic import write_bytes_atomic
+from appraisal.io.pdf import render_pdf
 from appraisal.result import AppraisalResult
 
 __all__ = ["RENDERERS", "write_outputs"]
@@ -27,7 +28,7 @@ def _xlsx(result: AppraisalResult) -> bytes:
 
 
 def _pdf(result: AppraisalResult) -> bytes:
-    return _render("appraisal.io.pdf", "render_pdf", result)
+    return render_pdf(result)
 
 
 # format -> renderer returning the file's bytes. A renderer whose module does not
