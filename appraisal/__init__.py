@@ -10,7 +10,7 @@ from appraisal.case import Case, CaseError
 from appraisal.finance import irr, irr_detail, irr_roots, mirr, npv
 from appraisal.io.cases import load_case
 from appraisal.result import AppraisalResult
-from appraisal.workflow import appraise
+from appraisal.workflow import appraise, risk
 
 __all__ = [
     "AppraisalResult",
@@ -24,4 +24,5 @@ __all__ = [
     "load_case",
     "mirr",
     "npv",
+    "risk",
 ]

@@ -5,6 +5,8 @@ This is the only place where the engine's pure functions are put together.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -12,14 +14,23 @@ import numpy.typing as npt
 import pandas as pd
 
 from appraisal.abatement import levelized_cost, mac_curve
-from appraisal.case import Case
+from appraisal.case import Case, CaseError
 from appraisal.cobenefits import damage_cost_transfer, jobs
 from appraisal.economics import CARBON_PATHS, carbon_price_path, economic_indicators
 from appraisal.finance import dscr, irr_detail, loan_schedule, npv, wacc_table
 from appraisal.result import AppraisalResult, Check, ComponentResult
+from appraisal.schema import Problem, field_by_key
 from appraisal.streams import POLLUTANTS, ComponentStreams, component_streams
+from appraisal.uncertainty import (
+    UncertaintyInputError,
+    economic_streams,
+    monte_carlo,
+    parse_risk,
+    parse_sensitivity_tests,
+    sensitivity,
+)
 
-__all__ = ["appraise"]
+__all__ = ["appraise", "risk"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -312,18 +323,39 @@ def _checks(
     return out
 
 
-def appraise(case: Case) -> AppraisalResult:
+def appraise(
+    case: Case,
+    *,
+    risk_draws: int | None = None,
+    risk_seed: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> AppraisalResult:
     """Appraise a case: economic, financial, GHG, abatement and co-benefit analysis.
 
     Parameters
     ----------
     case
         A validated case (see :func:`appraisal.load_case`).
+    risk_draws
+        Run the Monte Carlo risk analysis with this many draws (see :func:`risk`);
+        default None: no risk analysis (``result.risk`` is None) [draws].
+    risk_seed
+        Seed of the risk analysis; default: the case's ``risk.seed``.
+    progress
+        Called as ``progress(done, draws)`` during the risk analysis.
 
     Returns
     -------
     AppraisalResult
         Tables by year and the JSON summary; money in the case's unit and prices.
+        The sensitivity tests are always run (``result.sensitivity``, JSON block
+        ``sensitivity``).
+
+    Raises
+    ------
+    CaseError
+        When the ``[sensitivity]`` or ``[risk]`` section names an unknown
+        variable or component, or a distribution's parameters do not fit.
     """
     meta = case.meta
     years = meta.calendar_years
@@ -453,7 +485,7 @@ def appraise(case: Case) -> AppraisalResult:
         "components": [{"id": c.id, "name": c.name, **c.summary} for c in comps],
         "checks": [c.as_dict() for c in checks],
     }
-    return AppraisalResult(
+    result = AppraisalResult(
         case=case,
         carbon_price=pd.Series(
             carbon_usd, index=pd.Index(years, name="year"), name="usd_per_tco2e"
@@ -465,4 +497,74 @@ def appraise(case: Case) -> AppraisalResult:
         mac=mac,
         checks=tuple(checks),
         summary=summary,
+    )
+    econ_streams = economic_streams(result)
+    try:
+        tests = parse_sensitivity_tests(case.data.get("sensitivity"), econ_streams)
+        parse_risk(case.data.get("risk"), econ_streams)  # refuse bad risk inputs early
+    except UncertaintyInputError as exc:
+        raise CaseError(case.path or "<case>", exc.problems) from None
+    result.sensitivity = sensitivity(econ_streams, tests)
+    summary["sensitivity"] = result.sensitivity.to_summary()
+    if risk_draws is not None:
+        result = risk(result, risk_draws, risk_seed, progress=progress)
+    return result
+
+
+def risk(
+    result: AppraisalResult,
+    draws: int | None = None,
+    seed: int | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> AppraisalResult:
+    """Monte Carlo risk analysis of an appraisal, over the case's ``[risk]`` inputs.
+
+    Parameters
+    ----------
+    result
+        From :func:`appraise`.
+    draws
+        Number of draws; default the case's ``risk.draws`` [draws].
+    seed
+        Random seed; default the case's ``risk.seed``. Same seed, same result.
+    progress
+        Called as ``progress(done, draws)`` after each chunk of draws.
+
+    Returns
+    -------
+    AppraisalResult
+        A copy of ``result`` with ``risk`` set (see
+        :class:`appraisal.uncertainty.RiskResult`) and the JSON block ``risk``.
+
+    Raises
+    ------
+    CaseError
+        When the case declares no uncertain input, or declares one badly.
+    """
+    case = result.case
+    section = case.data.get("risk") or {}
+    source = case.path or "<case>"
+    streams = economic_streams(result)
+    try:
+        variables, correlations = parse_risk(section, streams)
+    except UncertaintyInputError as exc:
+        raise CaseError(source, exc.problems) from None
+    if not variables:
+        raise CaseError(
+            source,
+            [
+                Problem(
+                    "risk.variables",
+                    "no uncertain input is declared; add [[risk.variables]] "
+                    "(see docs/uncertainty.md)",
+                )
+            ],
+        )
+    defaults = field_by_key()
+    n = int(draws if draws is not None else section.get("draws", defaults["risk.draws"].default))
+    s = int(seed if seed is not None else section.get("seed", defaults["risk.seed"].default))
+    outcome = monte_carlo(streams, variables, correlations, draws=n, seed=s, progress=progress)
+    return dataclasses.replace(
+        result, risk=outcome, summary={**result.summary, "risk": outcome.summary}
     )
