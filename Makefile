@@ -41,5 +41,9 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
+# The blank Excel input template, generated from the case schema (a test checks it is current).
+template: $(STAMP)
+	$(BIN)/appraisal template --out templates/appraisal-input-template.xlsx --force
+
 docs: $(STAMP)
 	$(BIN)/python -m appraisal.io.docs > docs/case-format.md

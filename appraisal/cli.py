@@ -150,11 +150,74 @@ def _add_risk(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_risk)
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write a blank Excel input template, generated from the case schema, to fill in."""
+    from appraisal.io.atomic import write_bytes_atomic
+    from appraisal.io.template import template_bytes
+
+    out = Path(args.out)
+    if not 1 <= args.components <= 100:
+        raise UsageError(f"--components {args.components}: expected a whole number 1 to 100")
+    if out.exists() and not args.force:
+        raise UsageError(f"{out}: (file): already exists; expected a new file, or --force")
+    write_bytes_atomic(out, template_bytes(components=args.components))
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    """Convert a case between a TOML case file and the Excel input template (xlsx)."""
+    from appraisal.io.atomic import write_bytes_atomic
+    from appraisal.io.cases import load_case
+    from appraisal.io.template import case_to_toml, template_bytes
+
+    case = load_case(args.case)
+    src = Path(case.path)
+    out = Path(args.out) if args.out else src.with_suffix(f".{args.to}")
+    if out.resolve() == src.resolve() or (out.exists() and out.samefile(src)):
+        raise UsageError(f"{out}: (file): is the input; expected another output file (--out)")
+    if out.exists() and not args.force:
+        raise UsageError(f"{out}: (file): already exists; expected a new file, or --force")
+    data = template_bytes(case) if args.to == "xlsx" else case_to_toml(case).encode("utf-8")
+    write_bytes_atomic(out, data)
+    print(f"wrote {out}")
+    return 0
+
+
+def _add_template(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "template", help="write a blank Excel input template", description=cmd_template.__doc__
+    )
+    p.add_argument(
+        "--out",
+        default="appraisal-input-template.xlsx",
+        help="file to write (default appraisal-input-template.xlsx)",
+    )
+    p.add_argument(
+        "--components", type=int, default=3, help="number of component sheets (default 3)"
+    )
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_template)
+
+
+def _add_convert(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "convert", help="convert a case between TOML and xlsx", description=cmd_convert.__doc__
+    )
+    p.add_argument("case", help="case file (.toml or filled .xlsx template) or case folder")
+    p.add_argument("--to", required=True, choices=["xlsx", "toml"], help="format to write")
+    p.add_argument("--out", help="file to write (default: the case file with the new suffix)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_convert)
+
+
 # Each entry adds one sub-command; new commands append here.
 COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     _add_run,
     _add_validate,
     _add_risk,
+    _add_template,
+    _add_convert,
 ]
 
 

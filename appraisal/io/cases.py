@@ -53,12 +53,11 @@ def load_case(path: str | os.PathLike[str]) -> Case:
         raise CaseError(source, [Problem("(file)", "no such file")])
     suffix = p.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods", ".csv"):
-        import importlib
+        # Imported here: TOML cases need no openpyxl. The reader refuses .xls, .ods
+        # and .csv with a message that says what to do instead.
+        from appraisal.io.template import read_template
 
-        # The template reader is a module of its own (openpyxl, defusedxml limits).
-        template = importlib.import_module("appraisal.io.template")
-        case: Case = template.read_template(p)
-        return case
+        return read_template(p)
     if suffix != ".toml":
         raise CaseError(
             source,
