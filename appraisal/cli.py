@@ -30,12 +30,19 @@ def _print_case_error(exc: CaseError) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Appraise a case; print the summary; write JSON (and workbook, PDF) to --out."""
+    """Appraise a case; print the summary; write JSON (and workbook, PDF) to --out.
+
+    Given a folder without case.toml, appraise every case in it as a batch: in
+    parallel processes (--jobs), or on a Dask cluster (--scheduler ADDRESS).
+    """
     from appraisal.io.cases import load_case
     from appraisal.io.outputs import write_outputs
     from appraisal.io.terminal import summary_table
     from appraisal.workflow import appraise
 
+    target = Path(args.case)
+    if target.is_dir() and not (target / "case.toml").exists():
+        return _run_batch(args, target)
     case = load_case(args.case)
     result = appraise(case)
     out = Path(args.out) if args.out else Path("out") / case.slug
@@ -43,6 +50,130 @@ def cmd_run(args: argparse.Namespace) -> int:
     sys.stdout.write(summary_table(result))
     for path in written:
         print(f"wrote {path}")
+    return 0
+
+
+def _run_batch(args: argparse.Namespace, folder: Path) -> int:
+    from appraisal.batch import ProgressBar, discover, portfolio_text, run_batch, write_batch
+
+    paths = discover(folder)
+    if not paths:
+        raise UsageError(f"{folder}: no case files (*.toml, */case.toml) found")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs {args.jobs}: expected a whole number >= 1")
+    items = run_batch(
+        paths,
+        formats=args.formats,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        progress=ProgressBar(sys.stderr),
+    )
+    for item in items:
+        for line in item.errors:
+            print(line, file=sys.stderr)
+    out = Path(args.out) if args.out else Path("out") / folder.resolve().name
+    written = write_batch(items, out)
+    sys.stdout.write(portfolio_text(items))
+    print(f"wrote {len(written)} files to {out}")
+    if any(i.internal for i in items):
+        return 1
+    return EXIT_INPUT if any(not i.ok for i in items) else 0
+
+
+def _parse_limits(values: list[str] | None, option: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for v in values or []:
+        city, sep, amount = v.partition("=")
+        try:
+            out[city.strip()] = float(amount)
+        except ValueError:
+            sep = ""
+        if not sep or not city.strip():
+            raise UsageError(f"{option} {v!r}: expected CITY=AMOUNT (money, e.g. Changsha=10)")
+    return out
+
+
+def _write_rendered(out: Path, stem: str, rendered: dict[str, bytes]) -> None:
+    from appraisal.io.atomic import write_bytes_atomic
+
+    for fmt_name, data in rendered.items():
+        print(f"wrote {write_bytes_atomic(out / f'{stem}.{fmt_name}', data)}")
+
+
+def cmd_cluster(args: argparse.Namespace) -> int:
+    """Combine a city cluster's programs: trajectories, peak vs target, ENPV/EIRR, MAC curve."""
+    from appraisal.cluster import appraise_cluster_folder, cluster_text
+
+    cr = appraise_cluster_folder(args.folder)
+    out = Path(args.out) if args.out else Path("out") / Path(args.folder).resolve().name
+    rendered = {"json": cr.to_json().encode("utf-8")}
+    if "xlsx" in args.formats:
+        from appraisal.io.cluster_workbook import render_cluster_workbook
+
+        rendered["xlsx"] = render_cluster_workbook(cr)
+    sys.stdout.write(cluster_text(cr))
+    _write_rendered(out, "cluster", rendered)
+    return 0
+
+
+def cmd_fund(args: argparse.Namespace) -> int:
+    """Choose the projects a fixed budget supports: exact (integer program) vs MAC order."""
+    from appraisal.batch import fund_inputs
+    from appraisal.fund import allocate, fund_text
+
+    inputs = fund_inputs(args.cases, by=args.by, support_share=args.support_share)
+    d = inputs.defaults
+    budget = args.budget if args.budget is not None else d.get("budget")
+    if budget is None:
+        raise UsageError("--budget is required (or a cluster.toml with [fund] budget)")
+    city_min = _parse_limits(args.city_min, "--city-min") or d.get("city_min", {})
+    city_max = _parse_limits(args.city_max, "--city-max") or d.get("city_max", {})
+    try:
+        alloc = allocate(
+            inputs.projects,
+            float(budget),
+            objective=args.objective or d.get("objective", "tco2e"),
+            city_min=city_min,
+            city_max=city_max,
+            money=inputs.money,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    out = Path(args.out) if args.out else Path("out") / "fund"
+    sys.stdout.write(fund_text(alloc))
+    rendered = {"json": alloc.to_json().encode("utf-8")}
+    if "xlsx" in args.formats:
+        from appraisal.io.cluster_workbook import render_fund_workbook
+
+        rendered["xlsx"] = render_fund_workbook(alloc)
+    _write_rendered(out, "fund", rendered)
+    return 0 if alloc.status == "optimal" else EXIT_INPUT
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Show cases side by side; for two versions of a case, what each changed input did."""
+    from appraisal.compare import compare_document, compare_text, compare_versions, side_by_side
+    from appraisal.io.cases import load_case
+    from appraisal.workflow import appraise
+
+    if len(args.cases) < 2:
+        raise UsageError("compare needs at least two cases")
+    cases = [load_case(p) for p in args.cases]
+    results = [appraise(c) for c in cases]
+    versions = None
+    if len(cases) == 2:
+        versions = compare_versions(
+            cases[0], cases[1], base_result=results[0], other_result=results[1]
+        )
+    sbs = side_by_side(results)
+    sys.stdout.write(compare_text(sbs, versions, currency=cases[0].meta.currency))
+    out = Path(args.out) if args.out else Path("out") / "compare"
+    rendered = {"json": compare_document(sbs, versions).encode("utf-8")}
+    if "xlsx" in args.formats:
+        from appraisal.io.cluster_workbook import render_compare_workbook
+
+        rendered["xlsx"] = render_compare_workbook(sbs, versions)
+    _write_rendered(out, "compare", rendered)
     return 0
 
 
@@ -66,6 +197,12 @@ def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default="json,xlsx,pdf",
         help="comma-separated outputs to write (default json,xlsx,pdf)",
     )
+    p.add_argument(
+        "--jobs", type=int, help="batch: worker processes (default: the CPU count; 1: in turn)"
+    )
+    p.add_argument(
+        "--scheduler", help="batch: run on this Dask scheduler (tcp://host:8786; needs [dask])"
+    )
     p.set_defaults(func=cmd_run)
 
 
@@ -75,149 +212,55 @@ def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.set_defaults(func=cmd_validate)
 
 
-class _DrawsBar:
-    """Progress of a risk analysis on stderr: redrawn on a terminal, one line elsewhere."""
-
-    def __init__(self, width: int = 30) -> None:
-        self.width = width
-        self.tty = sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.tty and done < total:
-            return
-        bar = "#" * (self.width * done // total) + "." * (self.width - self.width * done // total)
-        end = "\n" if done >= total else ""
-        sys.stderr.write(f"\r[{bar}] {done:,}/{total:,} draws{end}")
-        sys.stderr.flush()
-
-
-# A risk analysis with at least this many draws shows a progress bar.
-_BAR_FROM_DRAWS = 200_000
-
-
-def cmd_risk(args: argparse.Namespace) -> int:
-    """Monte Carlo risk analysis of a case over its [risk] inputs.
-
-    Prints the summary table and the ENPV/EIRR distribution; writes the same
-    outputs as `run` with the JSON `risk` block (and the workbook's Risk sheet).
-    """
-    from appraisal import formatting as fmt
-    from appraisal.io.cases import load_case
-    from appraisal.io.outputs import write_outputs
-    from appraisal.io.terminal import summary_table
-    from appraisal.workflow import appraise, risk
-
-    if args.draws is not None and args.draws < 1:
-        raise UsageError(f"--draws must be at least 1 (got {args.draws})")
-    if args.seed is not None and args.seed < 0:
-        raise UsageError(f"--seed must be >= 0 (got {args.seed})")
-    case = load_case(args.case)
-    draws = args.draws if args.draws is not None else (case.data.get("risk") or {}).get("draws")
-    bar = _DrawsBar() if draws is not None and draws >= _BAR_FROM_DRAWS else None
-    result = risk(appraise(case), args.draws, args.seed, progress=bar)
-    out = Path(args.out) if args.out else Path("out") / case.slug
-    written = write_outputs(result, out, formats=args.formats)
-    sys.stdout.write(summary_table(result))
-    s = result.summary["risk"]
-    print(f"\nRisk: {s['draws']:,} draws, seed {s['seed']}")
-    for label, key in (("headline", ""), ("without carbon", "_without_carbon")):
-        print(
-            f"  {label}: P(ENPV < 0) {s['p_enpv_negative' + key]:.1%}; "
-            f"ENPV p5/p50/p95 {fmt.money(s[f'enpv{key}_p5'])} / {fmt.money(s[f'enpv{key}_p50'])}"
-            f" / {fmt.money(s[f'enpv{key}_p95'])}; EIRR p5/p50/p95 "
-            f"{fmt.rate(s[f'eirr{key}_p5'])} / {fmt.rate(s[f'eirr{key}_p50'])} / "
-            f"{fmt.rate(s[f'eirr{key}_p95'])}; draws without an EIRR "
-            f"{s[f'eirr{key}_undefined_draws']:,}"
-        )
-    for path in written:
-        print(f"wrote {path}")
-    return 0
-
-
-def _add_risk(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_cluster(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
-        "risk", help="Monte Carlo risk analysis of a case", description=cmd_risk.__doc__
+        "cluster", help="combine a city cluster's programs", description=cmd_cluster.__doc__
     )
-    p.add_argument("case", help="case file (.toml or filled .xlsx template) or case folder")
-    p.add_argument("--draws", type=int, help="number of draws (default: the case's risk.draws)")
-    p.add_argument("--seed", type=int, help="random seed (default: the case's risk.seed)")
-    p.add_argument("--out", help="output folder (default out/<case>)")
+    p.add_argument("folder", help="cluster folder: cluster.toml and one case file per city")
+    p.add_argument("--out", help="output folder (default out/<folder>)")
+    p.add_argument("--formats", default="json,xlsx", help="outputs (default json,xlsx)")
+    p.set_defaults(func=cmd_cluster)
+
+
+def _add_fund(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "fund", help="allocate a fixed budget among projects", description=cmd_fund.__doc__
+    )
+    p.add_argument("cases", nargs="+", help="case files or folders (a cluster folder: its cities)")
+    p.add_argument("--budget", type=float, help="the fund's budget (money, the cases' unit)")
+    p.add_argument("--objective", choices=["tco2e", "enpv"], help="maximise tonnes avoided or ENPV")
+    p.add_argument("--city-min", action="append", metavar="CITY=X", help="minimum support")
+    p.add_argument("--city-max", action="append", metavar="CITY=X", help="maximum support")
     p.add_argument(
-        "--formats",
-        default="json,xlsx,pdf",
-        help="comma-separated outputs to write (default json,xlsx,pdf)",
-    )
-    p.set_defaults(func=cmd_risk)
-
-
-def cmd_template(args: argparse.Namespace) -> int:
-    """Write a blank Excel input template, generated from the case schema, to fill in."""
-    from appraisal.io.atomic import write_bytes_atomic
-    from appraisal.io.template import template_bytes
-
-    out = Path(args.out)
-    if not 1 <= args.components <= 100:
-        raise UsageError(f"--components {args.components}: expected a whole number 1 to 100")
-    if out.exists() and not args.force:
-        raise UsageError(f"{out}: (file): already exists; expected a new file, or --force")
-    write_bytes_atomic(out, template_bytes(components=args.components))
-    print(f"wrote {out}")
-    return 0
-
-
-def cmd_convert(args: argparse.Namespace) -> int:
-    """Convert a case between a TOML case file and the Excel input template (xlsx)."""
-    from appraisal.io.atomic import write_bytes_atomic
-    from appraisal.io.cases import load_case
-    from appraisal.io.template import case_to_toml, template_bytes
-
-    case = load_case(args.case)
-    src = Path(case.path)
-    out = Path(args.out) if args.out else src.with_suffix(f".{args.to}")
-    if out.resolve() == src.resolve() or (out.exists() and out.samefile(src)):
-        raise UsageError(f"{out}: (file): is the input; expected another output file (--out)")
-    if out.exists() and not args.force:
-        raise UsageError(f"{out}: (file): already exists; expected a new file, or --force")
-    data = template_bytes(case) if args.to == "xlsx" else case_to_toml(case).encode("utf-8")
-    write_bytes_atomic(out, data)
-    print(f"wrote {out}")
-    return 0
-
-
-def _add_template(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "template", help="write a blank Excel input template", description=cmd_template.__doc__
+        "--support-share",
+        type=float,
+        help="share of a project's capital cost the fund pays (default 1, or cluster.toml's)",
     )
     p.add_argument(
-        "--out",
-        default="appraisal-input-template.xlsx",
-        help="file to write (default appraisal-input-template.xlsx)",
+        "--by", choices=["component", "case"], help="a project is a component (default) or a case"
     )
-    p.add_argument(
-        "--components", type=int, default=3, help="number of component sheets (default 3)"
-    )
-    p.add_argument("--force", action="store_true", help="overwrite an existing file")
-    p.set_defaults(func=cmd_template)
+    p.add_argument("--out", help="output folder (default out/fund)")
+    p.add_argument("--formats", default="json,xlsx", help="outputs (default json,xlsx)")
+    p.set_defaults(func=cmd_fund)
 
 
-def _add_convert(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_compare(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
-        "convert", help="convert a case between TOML and xlsx", description=cmd_convert.__doc__
+        "compare", help="compare cases or two versions of a case", description=cmd_compare.__doc__
     )
-    p.add_argument("case", help="case file (.toml or filled .xlsx template) or case folder")
-    p.add_argument("--to", required=True, choices=["xlsx", "toml"], help="format to write")
-    p.add_argument("--out", help="file to write (default: the case file with the new suffix)")
-    p.add_argument("--force", action="store_true", help="overwrite an existing file")
-    p.set_defaults(func=cmd_convert)
+    p.add_argument("cases", nargs="+", help="two or more case files (two: base, then new)")
+    p.add_argument("--out", help="output folder (default out/compare)")
+    p.add_argument("--formats", default="json,xlsx", help="outputs (default json,xlsx)")
+    p.set_defaults(func=cmd_compare)
 
 
 # Each entry adds one sub-command; new commands append here.
 COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     _add_run,
     _add_validate,
-    _add_risk,
-    _add_template,
-    _add_convert,
+    _add_cluster,
+    _add_fund,
+    _add_compare,
 ]
 
 

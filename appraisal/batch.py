@@ -1,0 +1,391 @@
+"""Batch appraisal: every case of a folder, in parallel processes or on a Dask cluster.
+
+A bank's portfolio team appraises hundreds of projects at once. :func:`run_batch`
+appraises each case file in a worker (a :class:`concurrent.futures.ProcessPoolExecutor`
+on this machine, or a Dask cluster given its scheduler address), renders its
+outputs there, and hands the bytes back; the caller writes them atomically, so
+a case that fails writes nothing and the others are unaffected. Results come
+back in the order of the input, whatever order the workers finish in, and are
+byte-for-byte those of appraising each case alone.
+
+Dask is optional (``pip install appraisal[dask]``); the process pool needs
+nothing beyond the standard library.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+
+from appraisal import formatting as fmt
+from appraisal.case import CaseError
+from appraisal.cluster import text_table
+from appraisal.result import to_json
+
+__all__ = [
+    "BatchItem",
+    "ProgressBar",
+    "appraise_one",
+    "discover",
+    "fund_inputs",
+    "portfolio_summary",
+    "portfolio_text",
+    "run_batch",
+    "write_batch",
+]
+
+Progress = Callable[[int, int, int], None]  # (done, total, failed)
+
+
+def discover(folder: str | os.PathLike[str]) -> list[Path]:
+    """The case files of a folder, sorted.
+
+    A folder's cases are: its own ``*.toml`` files (except ``cluster.toml`` and
+    ``expected.toml``), the ``case.toml`` of each sub-folder, and the city
+    files of each sub-folder that is a cluster (holds a ``cluster.toml``).
+    """
+    root = Path(folder)
+    skip = {"cluster.toml", "expected.toml"}
+    found = [p for p in root.glob("*.toml") if p.name not in skip]
+    for sub in sorted(p for p in root.iterdir() if p.is_dir()):
+        if (sub / "case.toml").is_file():
+            found.append(sub / "case.toml")
+        elif (sub / "cluster.toml").is_file():
+            found += [p for p in sub.glob("*.toml") if p.name not in skip]
+    return sorted(found)
+
+
+@dataclass
+class BatchItem:
+    """The outcome of one case of a batch.
+
+    Attributes
+    ----------
+    path
+        The case file.
+    slug
+        Its output name (None when it could not be read).
+    summary
+        The JSON summary text (None when it failed).
+    outputs
+        Rendered files by format (``json``, ``xlsx``, ``pdf``) [bytes].
+    errors
+        One line per problem (``error: <file>: <where>: <what>``).
+    internal
+        True when the failure is a bug, not bad input.
+    seconds
+        Wall time in the worker [s].
+    """
+
+    path: str
+    slug: str | None = None
+    summary: str | None = None
+    outputs: dict[str, bytes] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    internal: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.summary is not None
+
+
+def appraise_one(path: str, formats: str = "json") -> BatchItem:
+    """Read, appraise and render one case (the work of one batch task).
+
+    Never raises: a bad case comes back with its ``errors``.
+    """
+    from appraisal.io.cases import load_case
+    from appraisal.io.outputs import RENDERERS
+    from appraisal.workflow import appraise
+
+    start = time.perf_counter()
+    item = BatchItem(path=str(path))
+    try:
+        case = load_case(path)
+        item.slug = case.slug
+        result = appraise(case)
+        for name in [f.strip() for f in formats.split(",") if f.strip()]:
+            if name not in RENDERERS:
+                raise ValueError(f"unknown output format {name!r}; expected {', '.join(RENDERERS)}")
+            try:
+                item.outputs[name] = RENDERERS[name](result)
+            except ModuleNotFoundError as exc:
+                if exc.name and exc.name.startswith("appraisal.io."):
+                    continue  # that output is not built yet (same rule as write_outputs)
+                raise
+        item.summary = result.to_json()
+    except CaseError as exc:
+        item.errors = [f"error: {exc.source}: {p.path}: {p.message}" for p in exc.problems]
+        item.outputs = {}
+    except Exception as exc:  # a bug must not lose the rest of a portfolio; reported, exit 1
+        item.errors = [f"error: {path}: internal error: {type(exc).__name__}: {exc}"]
+        item.errors += ["  " + line for line in traceback.format_exc().splitlines()[-6:]]
+        item.internal = True
+        item.outputs = {}
+    item.seconds = time.perf_counter() - start
+    return item
+
+
+class ProgressBar:
+    """A progress bar on stderr, without a dependency.
+
+    Redrawn in place on a terminal; elsewhere (a log, CI) one line at the end.
+    """
+
+    def __init__(self, stream: TextIO | None = None, width: int = 30) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.width = width
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def __call__(self, done: int, total: int, failed: int) -> None:
+        if not self.tty and done < total:
+            return
+        filled = self.width * done // total if total else self.width
+        bar = "#" * filled + "." * (self.width - filled)
+        tail = f", {failed} failed" if failed else ""
+        end = "\n" if done >= total else ""
+        self.stream.write(f"\r[{bar}] {done}/{total} cases{tail}{end}")
+        self.stream.flush()
+
+
+def run_batch(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    formats: str = "json",
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> list[BatchItem]:
+    """Appraise many cases in parallel.
+
+    Parameters
+    ----------
+    paths
+        Case files (or folders holding ``case.toml``).
+    formats
+        Outputs to render in the workers (``json``, ``xlsx``, ``pdf``).
+    jobs
+        Worker processes on this machine (default: the CPU count); 1 runs in
+        this process, one case after another.
+    scheduler
+        Address of a Dask scheduler (``tcp://host:8786``): run there instead.
+    progress
+        Called as ``progress(done, total, failed)`` after each case.
+
+    Returns
+    -------
+    list of BatchItem
+        In the order of ``paths``.
+
+    """
+    items = [Path(p) for p in paths]
+    total = len(items)
+    out: list[BatchItem | None] = [None] * total
+    done = failed = 0
+
+    def record(i: int, item: BatchItem) -> None:
+        nonlocal done, failed
+        out[i] = item
+        done += 1
+        failed += 0 if item.ok else 1
+        if progress is not None:
+            progress(done, total, failed)
+
+    if scheduler is not None:
+        _run_dask(items, formats, scheduler, record)
+    elif jobs == 1 or total <= 1:
+        for i, p in enumerate(items):
+            record(i, appraise_one(str(p), formats))
+    else:
+        workers = min(jobs or os.cpu_count() or 1, total)
+        # "spawn": a clean interpreter per worker (fork copies threads and locks of the parent).
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures = {pool.submit(appraise_one, str(p), formats): i for i, p in enumerate(items)}
+            for fut in as_completed(futures):
+                record(futures[fut], fut.result())
+    return [x for x in out if x is not None]
+
+
+def _run_dask(
+    items: Sequence[Path], formats: str, scheduler: str, record: Callable[[int, BatchItem], None]
+) -> None:
+    try:
+        from dask.distributed import Client
+        from dask.distributed import as_completed as dask_completed
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise RuntimeError(
+            "--scheduler needs Dask: pip install 'appraisal[dask]' (dask[distributed])"
+        ) from exc
+    with Client(scheduler, set_as_default=False) as client:
+        futures = [
+            client.submit(appraise_one, str(p), formats, pure=False, key=f"appraise-{i}-{p.name}")
+            for i, p in enumerate(items)
+        ]
+        index = {f.key: i for i, f in enumerate(futures)}
+        for fut in dask_completed(futures):
+            record(index[fut.key], fut.result())
+
+
+def write_batch(items: Sequence[BatchItem], out_dir: str | os.PathLike[str]) -> list[Path]:
+    """Write each successful case's outputs to ``out_dir/<slug>/`` and ``portfolio.json``.
+
+    Raises
+    ------
+    CaseError
+        Before writing anything, when two cases would write to the same folder.
+    """
+    from appraisal.io.atomic import write_bytes_atomic
+    from appraisal.schema import Problem
+
+    seen: dict[str, str] = {}
+    for item in items:
+        if item.slug is None:
+            continue
+        if item.slug in seen:
+            raise CaseError(
+                item.path,
+                [
+                    Problem(
+                        "(file)",
+                        f"writes {item.slug}/ like {seen[item.slug]}; rename one of them (the "
+                        "output name is the file name, or the folder's for case.toml)",
+                    )
+                ],
+            )
+        seen[item.slug] = item.path
+    root = Path(out_dir)
+    written = []
+    for item in items:
+        if not item.ok or item.slug is None:
+            continue
+        for name, data in item.outputs.items():
+            written.append(write_bytes_atomic(root / item.slug / f"{item.slug}.{name}", data))
+    written.append(
+        write_bytes_atomic(root / "portfolio.json", to_json(portfolio_summary(items)).encode())
+    )
+    return written
+
+
+def portfolio_summary(items: Sequence[BatchItem]) -> dict[str, Any]:
+    """One record per case: status and headline figures (the ``portfolio.json`` document)."""
+    import json
+
+    cases = []
+    for item in items:
+        rec: dict[str, Any] = {"path": item.path, "slug": item.slug, "ok": item.ok}
+        if item.summary is not None:
+            s = json.loads(item.summary)
+            rec |= {
+                "name": s["case"]["name"],
+                "currency": s["case"]["currency"],
+                "unit": s["case"]["unit"],
+                "enpv": s["economic"]["enpv"],
+                "eirr": s["economic"]["eirr"],
+                "firr": s["financial"]["firr"],
+                "reduction_tco2e_total": s["ghg"]["reduction_tco2e_total"],
+                "cost_per_tco2e": s["abatement"]["cost_per_tco2e"],
+            }
+        else:
+            rec["errors"] = item.errors
+        cases.append(rec)
+    return {
+        "schema_version": 1,
+        "cases": cases,
+        "ok": sum(1 for i in items if i.ok),
+        "failed": sum(1 for i in items if not i.ok),
+    }
+
+
+def portfolio_table(items: Sequence[BatchItem]) -> pd.DataFrame:
+    """:func:`portfolio_summary` as a table."""
+    return pd.DataFrame(portfolio_summary(items)["cases"])
+
+
+def portfolio_text(items: Sequence[BatchItem]) -> str:
+    """The terminal table of a batch."""
+    rows = []
+    for rec in portfolio_summary(items)["cases"]:
+        if not rec["ok"]:
+            rows.append([rec["slug"] or rec["path"], "FAILED", "", "", "", "", ""])
+            continue
+        rows.append(
+            [
+                rec["slug"],
+                f"{rec['currency']} {rec['unit']}",
+                fmt.money(rec["enpv"]),
+                fmt.rate(rec["eirr"]),
+                fmt.rate(rec["firr"]),
+                fmt.tonnes(rec["reduction_tco2e_total"]),
+                fmt.per_tonne(rec["cost_per_tco2e"]),
+            ]
+        )
+    lines = text_table(
+        ["case", "money", "ENPV", "EIRR", "FIRR", "tCO2e avoided", "cost/tCO2e"], rows
+    )
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class FundInputs:
+    """The candidate projects of ``appraisal fund`` and the defaults a cluster.toml gives."""
+
+    projects: pd.DataFrame
+    money: str
+    defaults: dict[str, Any]
+
+
+def fund_inputs(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    by: str | None = None,
+    support_share: float | None = None,
+) -> FundInputs:
+    """Read and appraise the cases a fund chooses among.
+
+    Each path is a case file, a folder with ``case.toml``, a cluster folder
+    (its cities; its ``[fund]`` table gives the defaults) or a folder of cases.
+    ``by`` and ``support_share`` override the cluster's defaults (else
+    ``component`` and 1.0).
+    """
+    import tomllib
+
+    from appraisal.cluster import cluster_case_paths, parse_cluster_spec
+    from appraisal.fund import project_table
+    from appraisal.io.cases import load_case
+    from appraisal.workflow import appraise
+
+    files: list[Path] = []
+    defaults: dict[str, Any] = {}
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir() and (p / "cluster.toml").is_file():
+            spec = parse_cluster_spec(
+                tomllib.loads((p / "cluster.toml").read_text("utf-8")),
+                source=str(p / "cluster.toml"),
+            )
+            defaults = {**spec.fund, **defaults}
+            files += cluster_case_paths(p, spec)
+        elif p.is_dir() and not (p / "case.toml").is_file():
+            files += discover(p)
+        else:
+            files.append(p)
+    cases = [load_case(f) for f in files]
+    appraised = [(c, appraise(c)) for c in cases]
+    share = support_share if support_share is not None else defaults.get("support_share", 1.0)
+    table = project_table(
+        appraised, by=by or defaults.get("by", "component"), support_share=float(share)
+    )
+    money = cases[0].meta.money if cases else "money"
+    return FundInputs(table, money, defaults)

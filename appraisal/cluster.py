@@ -1,0 +1,704 @@
+"""City clusters: emission trajectories, peak year and level against a target, combined results.
+
+A cluster (Changsha-Zhuzhou-Xiangtan is the model) is several cities, each with
+its own program appraised as a case whose ``[city]`` section gives the city's
+baseline emission path. For each city and for the cluster:
+
+- trajectory = baseline path - program reductions, by calendar year [tCO2e/yr];
+- peak year and peak level of the trajectory, against the agreed target year
+  (and level, when one is stated);
+- combined ENPV / EIRR of the programs (their economic streams summed on the
+  calendar), abatement cost per city, and one MAC curve across every component.
+
+The functions on arrays and Series (:func:`peak`, :func:`assess_peak`,
+:func:`city_trajectory`) are pure; :func:`appraise_cluster` puts them together
+from appraised cases, and :func:`parse_cluster_spec` reads the mapping of a
+``cluster.toml`` (format: ``docs/cluster.md``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from appraisal import formatting as fmt
+from appraisal.abatement import levelized_cost, mac_curve
+from appraisal.case import Case, CaseError
+from appraisal.economics import economic_indicators, interpolate_path
+from appraisal.finance import npv
+from appraisal.result import AppraisalResult, to_json
+from appraisal.schema import Problem
+
+__all__ = [
+    "ClusterResult",
+    "ClusterSpec",
+    "PeakAssessment",
+    "appraise_cluster",
+    "appraise_cluster_folder",
+    "assess_peak",
+    "city_trajectory",
+    "cluster_text",
+    "load_cluster",
+    "parse_cluster_spec",
+    "peak",
+    "text_table",
+]
+
+
+# ---------------------------------------------------------------- pure functions
+def peak(trajectory: pd.Series) -> tuple[int, float]:
+    """Peak year and peak level of an emission trajectory.
+
+    Parameters
+    ----------
+    trajectory
+        Emissions by calendar year (the index) [tCO2e per year].
+
+    Returns
+    -------
+    (year, level)
+        The year of the highest value (the first such year when several tie)
+        and that value.
+
+    Examples
+    --------
+    >>> peak(pd.Series([5.0, 7.0, 7.0, 6.0], index=[2025, 2026, 2027, 2028]))
+    (2026, 7.0)
+    """
+    if trajectory.empty:
+        raise ValueError("an empty trajectory has no peak")
+    values = trajectory.to_numpy(dtype=np.float64)
+    i = int(np.argmax(values))  # argmax returns the first maximum: ties go to the earliest year
+    return int(trajectory.index[i]), float(values[i])
+
+
+@dataclass(frozen=True)
+class PeakAssessment:
+    """Peak of a trajectory against a commitment.
+
+    Attributes
+    ----------
+    peak_year, peak_level
+        Year and level of the highest emissions [year, tCO2e per year].
+    peaked_within_horizon
+        False when the highest value is the last year of the trajectory: the
+        emissions have not been seen to fall, so the true peak may be later.
+    target_year, target_level
+        The commitment (None when not stated).
+    meets_year
+        peak_year <= target_year and the peak lies within the horizon (None without a target year).
+    meets_level
+        peak_level <= target_level (None without a target level).
+    years_margin
+        target_year - peak_year (positive: early) [years].
+    level_margin
+        target_level - peak_level (positive: below the cap) [tCO2e per year].
+    """
+
+    peak_year: int
+    peak_level: float
+    peaked_within_horizon: bool
+    target_year: int | None = None
+    target_level: float | None = None
+    meets_year: bool | None = None
+    meets_level: bool | None = None
+    years_margin: int | None = None
+    level_margin: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def assess_peak(
+    trajectory: pd.Series,
+    *,
+    target_year: int | None = None,
+    target_level: float | None = None,
+) -> PeakAssessment:
+    """Peak year and level of a trajectory against a target year and level.
+
+    Parameters
+    ----------
+    trajectory
+        Emissions by calendar year [tCO2e per year].
+    target_year
+        The year by which emissions must peak [year].
+    target_level
+        The level the peak must not exceed [tCO2e per year].
+
+    Notes
+    -----
+    A trajectory whose highest value is its last year has not peaked within
+    the horizon: the target year is then met only if the horizon ends no later
+    than the target year and the path is flat from there, which cannot be
+    known, so ``meets_year`` is False.
+    """
+    year, level = peak(trajectory)
+    within = year != int(trajectory.index[-1]) or len(trajectory) == 1
+    out: dict[str, Any] = {}
+    if target_year is not None:
+        out["target_year"] = int(target_year)
+        out["meets_year"] = bool(within and year <= target_year)
+        out["years_margin"] = int(target_year) - year
+    if target_level is not None:
+        out["target_level"] = float(target_level)
+        out["meets_level"] = bool(level <= target_level)
+        out["level_margin"] = float(target_level) - level
+    return PeakAssessment(year, level, within, **out)
+
+
+def city_trajectory(
+    baseline: float | Mapping[int, float],
+    reduction: pd.Series,
+    *,
+    years: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """A city's emission trajectory: baseline path minus program reductions.
+
+    Parameters
+    ----------
+    baseline
+        The city's emissions without the program: a constant or {year: tCO2e},
+        interpolated linearly between the years given [tCO2e per year].
+    reduction
+        The program's emission reductions by calendar year [tCO2e per year];
+        years outside its index count as 0.
+    years
+        Calendar years of the trajectory; default: the first to the last year
+        of ``baseline`` (a table), else the years of ``reduction``.
+
+    Returns
+    -------
+    DataFrame
+        By year: ``baseline``, ``reduction``, ``with_program`` [tCO2e per year].
+    """
+    if years is None:
+        if isinstance(baseline, Mapping) and baseline:
+            ks = sorted(int(k) for k in baseline)
+            years = list(range(ks[0], ks[-1] + 1))
+        else:
+            years = [int(y) for y in reduction.index]
+    idx = pd.Index(list(years), name="year")
+    base = interpolate_path(
+        baseline if not isinstance(baseline, Mapping) else dict(baseline), np.asarray(idx)
+    )
+    red = reduction.reindex(idx, fill_value=0.0).to_numpy(dtype=np.float64)
+    return pd.DataFrame({"baseline": base, "reduction": red, "with_program": base - red}, index=idx)
+
+
+def text_table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    """Plain-text table lines: first column left-aligned, the others right-aligned."""
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    return [line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
+
+
+# ---------------------------------------------------------------- the cluster file
+class ClusterError(ValueError):
+    """A cluster definition has problems (reported like a case's)."""
+
+
+@dataclass(frozen=True)
+class ClusterSpec:
+    """What ``cluster.toml`` says (see ``docs/cluster.md``).
+
+    Attributes
+    ----------
+    name
+        Name of the cluster.
+    cities
+        Case files of the cities' programs, relative to the cluster folder.
+    peak_target_year, peak_target_tco2e
+        The cluster's agreed target: peak year and, when stated, the level
+        [year, tCO2e per year]. A city without its own target is held to the year.
+    source
+        Where the target comes from.
+    fund
+        Defaults for ``appraisal fund`` on this cluster: ``budget`` [money],
+        ``objective``, ``support_share``, ``city_min`` / ``city_max`` [money].
+    """
+
+    name: str
+    cities: tuple[str, ...]
+    peak_target_year: int | None = None
+    peak_target_tco2e: float | None = None
+    source: str = ""
+    fund: dict[str, Any] = field(default_factory=dict)
+
+
+_CLUSTER_KEYS = {"name", "cities", "peak_target_year", "peak_target_tco2e", "source"}
+_FUND_KEYS = {"budget", "objective", "support_share", "by", "city_min", "city_max"}
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def parse_cluster_spec(data: Mapping[str, Any], *, source: str = "cluster.toml") -> ClusterSpec:
+    """Check the mapping of a ``cluster.toml`` and build the :class:`ClusterSpec`.
+
+    Raises
+    ------
+    CaseError
+        With every problem found, each with its key path.
+    """
+    problems: list[Problem] = []
+    for key in data:
+        if key not in ("cluster", "fund"):
+            problems.append(Problem(key, "unknown key; expected one of: cluster, fund"))
+    c = data.get("cluster")
+    if not isinstance(c, Mapping):
+        problems.append(Problem("cluster", "is missing; expected a table [cluster]"))
+        raise CaseError(source, problems)
+    for key in c:
+        if key not in _CLUSTER_KEYS:
+            problems.append(
+                Problem(
+                    f"cluster.{key}", f"unknown key; expected one of: {', '.join(_CLUSTER_KEYS)}"
+                )
+            )
+    name = c.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.append(Problem("cluster.name", "is missing; expected text"))
+    cities = c.get("cities", [])
+    if not isinstance(cities, list) or not all(isinstance(x, str) for x in cities):
+        problems.append(Problem("cluster.cities", "expected a list of case file names"))
+        cities = []
+    year = c.get("peak_target_year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        problems.append(Problem("cluster.peak_target_year", f"expected a year, got {year!r}"))
+    level = c.get("peak_target_tco2e")
+    if level is not None and (not _is_num(level) or level < 0):
+        problems.append(
+            Problem("cluster.peak_target_tco2e", f"expected tCO2e per year >= 0, got {level!r}")
+        )
+    fund = data.get("fund", {})
+    if not isinstance(fund, Mapping):
+        problems.append(Problem("fund", "expected a table [fund]"))
+        fund = {}
+    for key, v in fund.items():
+        if key not in _FUND_KEYS:
+            problems.append(
+                Problem(f"fund.{key}", f"unknown key; expected one of: {', '.join(_FUND_KEYS)}")
+            )
+        elif key in ("budget", "support_share") and (not _is_num(v) or v < 0):
+            problems.append(Problem(f"fund.{key}", f"expected a number >= 0, got {v!r}"))
+        elif key == "objective" and v not in ("tco2e", "enpv"):
+            problems.append(Problem("fund.objective", f"{v!r}: expected tco2e or enpv"))
+        elif key == "by" and v not in ("component", "case"):
+            problems.append(Problem("fund.by", f"{v!r}: expected component or case"))
+        elif key in ("city_min", "city_max") and (
+            not isinstance(v, Mapping) or not all(_is_num(x) and x >= 0 for x in v.values())
+        ):
+            problems.append(Problem(f"fund.{key}", "expected a table {city = money amount >= 0}"))
+    if problems:
+        raise CaseError(source, problems)
+    return ClusterSpec(
+        name=str(name),
+        cities=tuple(cities),
+        peak_target_year=year,
+        peak_target_tco2e=None if level is None else float(level),
+        source=str(c.get("source", "")),
+        fund={k: (dict(v) if isinstance(v, Mapping) else v) for k, v in fund.items()},
+    )
+
+
+def cluster_case_paths(folder: Path, spec: ClusterSpec) -> list[Path]:
+    """A cluster folder's city case files: those listed, else each ``*.toml`` but cluster.toml."""
+    if spec.cities:
+        return [folder / c for c in spec.cities]
+    return sorted(p for p in folder.glob("*.toml") if p.name != "cluster.toml")
+
+
+def load_cluster(folder: str | Path) -> tuple[ClusterSpec, list[Case]]:
+    """Read a cluster folder: ``cluster.toml`` and the cities' case files.
+
+    Raises
+    ------
+    CaseError
+        For a missing or bad ``cluster.toml`` or any bad city case (every
+        problem of every file is collected before raising the first file's).
+    """
+    import tomllib
+
+    from appraisal.io.cases import load_case
+
+    folder = Path(folder)
+    spec_path = folder / "cluster.toml"
+    if not spec_path.is_file():
+        raise CaseError(
+            str(spec_path), [Problem("(file)", "no such file; a cluster folder needs one")]
+        )
+    try:
+        data = tomllib.loads(spec_path.read_text("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise CaseError(str(spec_path), [Problem("(toml)", f"not valid TOML: {exc}")]) from None
+    spec = parse_cluster_spec(data, source=str(spec_path))
+    cases = [load_case(p) for p in cluster_case_paths(folder, spec)]
+    for case in cases:
+        if "city" not in case.data:
+            raise CaseError(
+                case.path,
+                [Problem("city", "is missing; a cluster's case needs a [city] section")],
+            )
+    return spec, cases
+
+
+# ---------------------------------------------------------------- combining cities
+@dataclass
+class CityResult:
+    """One city of a cluster: its program's appraisal and its trajectory."""
+
+    name: str
+    result: AppraisalResult
+    trajectory: pd.DataFrame
+    peak: PeakAssessment
+
+
+@dataclass
+class ClusterResult:
+    """Everything ``appraisal cluster`` reports.
+
+    Attributes
+    ----------
+    spec
+        The cluster definition.
+    cities
+        One :class:`CityResult` per city, in file order.
+    trajectory
+        By year: ``<city>:baseline``, ``<city>:with_program`` for each city and
+        ``total:baseline``, ``total:reduction``, ``total:with_program`` [tCO2e/yr].
+    peak
+        The cluster total's peak against the agreed target.
+    economic
+        Combined ENPV / EIRR / BCR, with and without carbon [money, decimal].
+    cities_table
+        One row per city: ENPV, EIRR, tCO2e avoided, cost per tCO2e, peak.
+    mac
+        One MAC curve across every component of every city (ids ``city/component``).
+    summary
+        The JSON document (see ``docs/cluster.md``).
+    """
+
+    spec: ClusterSpec
+    cities: list[CityResult]
+    trajectory: pd.DataFrame
+    peak: PeakAssessment
+    economic: dict[str, Any]
+    cities_table: pd.DataFrame
+    mac: pd.DataFrame
+    summary: dict[str, Any]
+
+    def to_json(self) -> str:
+        return to_json(self.summary)
+
+
+def _common(results: Sequence[AppraisalResult]) -> dict[str, Any]:
+    """The settings the cities must share to be added up; raise otherwise."""
+    keys = {
+        "currency": lambda r: r.case.meta.currency,
+        "unit": lambda r: r.case.meta.unit,
+        "price_year": lambda r: r.case.meta.price_year,
+        "discount_rate": lambda r: r.case.economic.discount_rate,
+        "first_year_discounted": lambda r: r.case.meta.first_year_discounted,
+        "carbon_in_eirr": lambda r: r.case.economic.carbon_in_eirr,
+    }
+    out: dict[str, Any] = {}
+    problems = []
+    for key, get in keys.items():
+        values = {get(r) for r in results}
+        if len(values) > 1:
+            listed = ", ".join(f"{r.case.slug}={get(r)!r}" for r in results)
+            problems.append(
+                Problem(key, f"the cities differ ({listed}); expected one value to add them up")
+            )
+        else:
+            out[key] = values.pop()
+    if problems:
+        raise CaseError("cluster", problems)
+    return out
+
+
+def _calendar(results: Sequence[AppraisalResult]) -> list[int]:
+    first = min(r.case.meta.first_year for r in results)
+    last = max(r.case.meta.first_year + r.case.meta.years - 1 for r in results)
+    return list(range(first, last + 1))
+
+
+def appraise_cluster(spec: ClusterSpec, results: Sequence[AppraisalResult]) -> ClusterResult:
+    """Combine the cities' appraised programs into the cluster's results.
+
+    Parameters
+    ----------
+    spec
+        The cluster definition (target, name).
+    results
+        The appraisal of each city's case; each case has a ``[city]`` section.
+
+    Notes
+    -----
+    The combined ENPV discounts the cities' economic streams, summed on the
+    calendar, from the earliest first year of the cities, with the common
+    discount rate and timing; when every city starts the same year it equals
+    the sum of the cities' ENPVs (ENPV is linear). The combined EIRR is the
+    IRR of that summed stream. The cluster's trajectory is the sum of the
+    cities' trajectories on the union of their years (a city's baseline is
+    held flat outside its own years; see ``docs/cluster.md``).
+    """
+    if not results:
+        raise ValueError("a cluster needs at least one city")
+    common = _common(results)
+    cities: list[CityResult] = []
+    for r in results:
+        c = r.case.data["city"]
+        red = r.program.ghg["reduction"]
+        base = c["baseline_emissions"]
+        traj = city_trajectory(base, red)
+        target_year = c.get("peak_target_year", spec.peak_target_year)
+        pk = assess_peak(
+            traj["with_program"], target_year=target_year, target_level=c.get("peak_target_tco2e")
+        )
+        cities.append(CityResult(c["name"], r, traj, pk))
+    names = [c.name for c in cities]
+    if len(set(names)) != len(names):
+        raise CaseError("cluster", [Problem("city.name", f"city names repeat: {names}")])
+
+    years = sorted(set().union(*(set(c.trajectory.index) for c in cities)))
+    idx = pd.Index(years, name="year")
+    cols: dict[str, Any] = {}
+    total_base = np.zeros(len(years))
+    total_red = np.zeros(len(years))
+    for c in cities:
+        base_spec = c.result.case.data["city"]["baseline_emissions"]
+        full = city_trajectory(base_spec, c.result.program.ghg["reduction"], years=years)
+        cols[f"{c.name}:baseline"] = full["baseline"].to_numpy()
+        cols[f"{c.name}:reduction"] = full["reduction"].to_numpy()
+        cols[f"{c.name}:with_program"] = full["with_program"].to_numpy()
+        total_base += full["baseline"].to_numpy()
+        total_red += full["reduction"].to_numpy()
+    cols["total:baseline"] = total_base
+    cols["total:reduction"] = total_red
+    cols["total:with_program"] = total_base - total_red
+    trajectory = pd.DataFrame(cols, index=idx)
+    total_peak = assess_peak(
+        trajectory["total:with_program"],
+        target_year=spec.peak_target_year,
+        target_level=spec.peak_target_tco2e,
+    )
+
+    # Combined economics on the common calendar.
+    cal = _calendar(results)
+    cidx = pd.Index(cal, name="year")
+    costs = np.zeros(len(cal))
+    b0 = np.zeros(len(cal))
+    carbon = np.zeros(len(cal))
+    tonnes = np.zeros(len(cal))
+    for r in results:
+        e = r.program.economic.reindex(cidx, fill_value=0.0)
+        costs += e["costs"].to_numpy()
+        b0 += e["benefits_without_carbon"].to_numpy()
+        carbon += e["carbon_value"].to_numpy()
+        tonnes += r.program.ghg["reduction"].reindex(cidx, fill_value=0.0).to_numpy()
+    rate = common["discount_rate"]
+    fyd = common["first_year_discounted"]
+    without = economic_indicators(costs, b0, rate, first_year_discounted=fyd)
+    withc = economic_indicators(costs, b0 + carbon, rate, first_year_discounted=fyd)
+    head = withc if common["carbon_in_eirr"] else without
+    scale = results[0].case.meta.unit_scale
+    lc = levelized_cost(costs - b0, tonnes, rate, first_year_discounted=fyd, scale=scale)
+    economic: dict[str, Any] = {
+        "discount_rate": rate,
+        "first_year": cal[0],
+        "enpv": head.enpv,
+        "eirr": head.eirr,
+        "bcr": head.bcr,
+        "enpv_with_carbon": withc.enpv,
+        "eirr_with_carbon": withc.eirr,
+        "enpv_without_carbon": without.enpv,
+        "eirr_without_carbon": without.eirr,
+        "pv_carbon_value": float(npv(rate, carbon, first_year_discounted=fyd)),
+        "reduction_tco2e_total": float(tonnes.sum()),
+        "cost_per_tco2e": lc.value,
+        "carbon_in_eirr": common["carbon_in_eirr"],
+    }
+    if head.eirr is None:
+        economic["eirr_reason"] = head.eirr_reason
+    if lc.value is None:
+        economic["cost_per_tco2e_reason"] = lc.reason
+
+    rows = []
+    for c in cities:
+        s = c.result.summary
+        rows.append(
+            {
+                "city": c.name,
+                "case": c.result.case.slug,
+                "enpv": s["economic"]["enpv"],
+                "eirr": s["economic"]["eirr"],
+                "reduction_tco2e_total": s["ghg"]["reduction_tco2e_total"],
+                "cost_per_tco2e": s["abatement"]["cost_per_tco2e"],
+                "peak_year": c.peak.peak_year,
+                "peak_tco2e": c.peak.peak_level,
+                "target_year": c.peak.target_year,
+                "meets_target_year": c.peak.meets_year,
+            }
+        )
+    cities_table = pd.DataFrame(rows)
+
+    comp_rows = []
+    for c in cities:
+        for comp in c.result.components:
+            a = comp.summary["abatement"]["cost_per_tco2e"]
+            comp_rows.append(
+                {
+                    "id": f"{c.name}/{comp.id}",
+                    "name": comp.name,
+                    "city": c.name,
+                    "cost_per_tco2e": np.nan if a is None else a,
+                    "annual_tco2e": comp.summary["ghg"]["reduction_tco2e_annual_average"],
+                }
+            )
+    mac = mac_curve(pd.DataFrame(comp_rows))
+
+    summary: dict[str, Any] = {
+        "schema_version": 1,
+        "cluster": {
+            "name": spec.name,
+            "cities": names,
+            "currency": common["currency"],
+            "unit": common["unit"],
+            "price_year": common["price_year"],
+            "peak_target_year": spec.peak_target_year,
+            "peak_target_tco2e": spec.peak_target_tco2e,
+            "source": spec.source,
+        },
+        "peak": total_peak.as_dict(),
+        "economic": economic,
+        "cities": [
+            {
+                **row,
+                "peak": c.peak.as_dict(),
+                "trajectory": {
+                    str(y): {
+                        "baseline": float(t.baseline),
+                        "reduction": float(t.reduction),
+                        "with_program": float(t.with_program),
+                    }
+                    for y, t in c.trajectory.iterrows()
+                },
+            }
+            for row, c in zip(rows, cities, strict=True)
+        ],
+        "trajectory_total": {
+            str(y): {
+                "baseline": float(row["total:baseline"]),
+                "reduction": float(row["total:reduction"]),
+                "with_program": float(row["total:with_program"]),
+            }
+            for y, row in trajectory.iterrows()
+        },
+        "mac": [
+            {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in rec.items()}
+            for rec in mac.to_dict(orient="records")
+        ],
+    }
+    return ClusterResult(spec, cities, trajectory, total_peak, economic, cities_table, mac, summary)
+
+
+def _yes(v: bool | None) -> str:
+    return "n/a" if v is None else ("yes" if v else "NO")
+
+
+def cluster_text(cr: ClusterResult) -> str:
+    """The terminal summary of a cluster."""
+    s = cr.summary["cluster"]
+    e = cr.economic
+    lines = [
+        cr.spec.name,
+        f"Money: {s['currency']} {s['unit']} ({s['price_year']} prices); discount rate "
+        f"{fmt.rate(e['discount_rate'])} real; target: peak by {s['peak_target_year'] or 'n/a'}"
+        + (
+            f" at most {fmt.tonnes(s['peak_target_tco2e'])} tCO2e/yr"
+            if s["peak_target_tco2e"] is not None
+            else ""
+        ),
+        "",
+    ]
+    headers = [
+        "city",
+        "ENPV",
+        "EIRR",
+        "tCO2e avoided",
+        f"{s['currency']}/tCO2e",
+        "peak year",
+        "peak tCO2e/yr",
+        "target",
+        "on time",
+    ]
+    rows = []
+    for c in cr.cities:
+        es = c.result.summary
+        rows.append(
+            [
+                c.name,
+                fmt.money(es["economic"]["enpv"]),
+                fmt.rate(es["economic"]["eirr"]),
+                fmt.tonnes(es["ghg"]["reduction_tco2e_total"]),
+                fmt.per_tonne(es["abatement"]["cost_per_tco2e"]),
+                str(c.peak.peak_year) + ("" if c.peak.peaked_within_horizon else "+"),
+                fmt.tonnes(c.peak.peak_level),
+                str(c.peak.target_year or "n/a"),
+                _yes(c.peak.meets_year),
+            ]
+        )
+    p = cr.peak
+    rows.append(
+        [
+            "CLUSTER",
+            fmt.money(e["enpv"]),
+            fmt.rate(e["eirr"]),
+            fmt.tonnes(e["reduction_tco2e_total"]),
+            fmt.per_tonne(e["cost_per_tco2e"]),
+            str(p.peak_year) + ("" if p.peaked_within_horizon else "+"),
+            fmt.tonnes(p.peak_level),
+            str(p.target_year or "n/a"),
+            _yes(p.meets_year),
+        ]
+    )
+    lines += text_table(headers, rows)
+    if not all(c.peak.peaked_within_horizon for c in cr.cities) or not p.peaked_within_horizon:
+        lines.append("+ : still rising at the end of the path; the peak may be later")
+    if p.meets_level is not None:
+        lines.append(
+            f"cluster peak level {fmt.tonnes(p.peak_level)} vs cap "
+            f"{fmt.tonnes(p.target_level)} tCO2e/yr: {_yes(p.meets_level)}"
+        )
+    lines += ["", f"MAC curve across {len(cr.mac)} components (cost per tCO2e, tCO2e/yr):"]
+    lines += text_table(
+        ["component", f"{s['currency']}/tCO2e", "tCO2e/yr"],
+        [
+            [str(r["id"]), fmt.per_tonne(r["cost_per_tco2e"]), fmt.tonnes(r["annual_tco2e"])]
+            for r in cr.mac.to_dict(orient="records")
+        ],
+    )
+    return "\n".join(lines) + "\n"
+
+
+def appraise_cluster_folder(folder: str | Path) -> ClusterResult:
+    """Read a cluster folder, appraise each city's case and combine them."""
+    from appraisal.workflow import appraise
+
+    spec, cases = load_cluster(folder)
+    return appraise_cluster(spec, [appraise(c) for c in cases])
