@@ -35,6 +35,7 @@ __all__ = [
     "FontError",
     "cash_flow_chart",
     "emissions_chart",
+    "find_fonts",
     "font_runs",
     "histogram_chart",
     "mac_chart",
@@ -86,38 +87,47 @@ def _find_font(file_name: str) -> Path | None:
     return None
 
 
-def register_fonts() -> None:
-    """Register DejaVu Sans (regular, bold, oblique) and STSong-Light once.
+_FONT_FILES = {
+    BODY_FONT: "DejaVuSans.ttf",
+    BODY_BOLD: "DejaVuSans-Bold.ttf",
+    BODY_ITALIC: "DejaVuSans-Oblique.ttf",
+    BODY_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
+}
+
+
+def find_fonts() -> dict[str, Path | None]:
+    """The DejaVu Sans files, by font name: ``$APPRAISAL_FONT_DIR`` first, then FONT_DIRS.
 
     Raises
     ------
     FontError
-        When DejaVuSans.ttf is not found, naming the places searched and the package.
+        When the regular or bold face is missing, naming the places searched and
+        the package that provides them.
     """
-    if BODY_FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    files = {
-        BODY_FONT: "DejaVuSans.ttf",
-        BODY_BOLD: "DejaVuSans-Bold.ttf",
-        BODY_ITALIC: "DejaVuSans-Oblique.ttf",
-        BODY_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
-    }
-    paths = {name: _find_font(f) for name, f in files.items()}
-    missing = [files[n] for n in (BODY_FONT, BODY_BOLD) if paths[n] is None]
+    paths = {name: _find_font(f) for name, f in _FONT_FILES.items()}
+    missing = [_FONT_FILES[n] for n in (BODY_FONT, BODY_BOLD) if paths[n] is None]
     if missing:
-        searched = ", ".join(
-            (
-                [f"${FONT_DIR_ENV}={os.environ[FONT_DIR_ENV]}"]
-                if os.environ.get(FONT_DIR_ENV)
-                else []
-            )
-            + list(FONT_DIRS)
-        )
+        env = os.environ.get(FONT_DIR_ENV)
+        searched = ", ".join(([f"${FONT_DIR_ENV}={env}"] if env else []) + list(FONT_DIRS))
         raise FontError(
             f"the PDF annex needs the DejaVu Sans TrueType font ({', '.join(missing)}) for "
             f"Latin and Cyrillic text; not found in {searched}. Install it (Debian/Ubuntu: "
             f"apt-get install fonts-dejavu-core) or set {FONT_DIR_ENV} to a folder holding it"
         )
+    return paths
+
+
+def register_fonts() -> None:
+    """Register DejaVu Sans (regular, bold, oblique) and STSong-Light once per process.
+
+    Raises
+    ------
+    FontError
+        When DejaVu Sans is not installed (see :func:`find_fonts`).
+    """
+    if BODY_FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    paths = find_fonts()
     # Oblique variants are optional: fall back to the upright faces.
     italic = BODY_ITALIC if paths[BODY_ITALIC] else BODY_FONT
     bold_italic = BODY_BOLD_ITALIC if paths[BODY_BOLD_ITALIC] else BODY_BOLD
@@ -493,7 +503,11 @@ def tornado_chart(
     height: float | None = None,
     title: str = "",
 ) -> Drawing:
-    """Tornado: ENPV when each variable is at its low and high value; widest range on top."""
+    """Tornado: ENPV when each variable is at its low and high value; widest range on top.
+
+    Bars run from the base ENPV to the ENPV of the variable at each end of its
+    range, red where the ENPV falls below the base, blue where it rises.
+    """
     rows = sorted(
         zip(variables, low, high, strict=True),
         key=lambda r: -abs(float(r[2]) - float(r[1])),
@@ -511,7 +525,8 @@ def tornado_chart(
         d.add(Line(p.x(t), p.y0, p.x(t), p.y0 + p.h, strokeColor=LIGHT, strokeWidth=0.5))
     for i, (name, lo, hi) in enumerate(rows):
         yc = p.y0 + p.h - (i + 0.5) * (p.h / max(len(rows), 1))
-        for v, color in ((float(lo), RED), (float(hi), BLUE)):
+        for v in (float(lo), float(hi)):
+            color = RED if v < base else BLUE
             x0, x1 = sorted((p.x(base), p.x(v)))
             d.add(Rect(x0, yc - 5, max(x1 - x0, 0.5), 10, fillColor=color, strokeColor=None))
         d.add(
@@ -536,8 +551,8 @@ def tornado_chart(
         p.x0,
         _legend_y(height, title),
         [
-            ("ENPV, adverse case", RED, "box"),
-            ("ENPV, favourable case", BLUE, "box"),
+            ("lowers the ENPV", RED, "box"),
+            ("raises the ENPV", BLUE, "box"),
             ("base ENPV", INK, "line"),
         ],
     )
