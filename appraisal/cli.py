@@ -212,6 +212,142 @@ def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.set_defaults(func=cmd_validate)
 
 
+class _DrawsBar:
+    """Progress of a risk analysis on stderr: redrawn on a terminal, one line elsewhere."""
+
+    def __init__(self, width: int = 30) -> None:
+        self.width = width
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.tty and done < total:
+            return
+        bar = "#" * (self.width * done // total) + "." * (self.width - self.width * done // total)
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r[{bar}] {done:,}/{total:,} draws{end}")
+        sys.stderr.flush()
+
+
+# A risk analysis with at least this many draws shows a progress bar.
+_BAR_FROM_DRAWS = 200_000
+
+
+def cmd_risk(args: argparse.Namespace) -> int:
+    """Monte Carlo risk analysis of a case over its [risk] inputs.
+
+    Prints the summary table and the ENPV/EIRR distribution; writes the same
+    outputs as `run` with the JSON `risk` block (and the workbook's Risk sheet).
+    """
+    from appraisal import formatting as fmt
+    from appraisal.io.cases import load_case
+    from appraisal.io.outputs import write_outputs
+    from appraisal.io.terminal import summary_table
+    from appraisal.workflow import appraise, risk
+
+    if args.draws is not None and args.draws < 1:
+        raise UsageError(f"--draws must be at least 1 (got {args.draws})")
+    if args.seed is not None and args.seed < 0:
+        raise UsageError(f"--seed must be >= 0 (got {args.seed})")
+    case = load_case(args.case)
+    draws = args.draws if args.draws is not None else (case.data.get("risk") or {}).get("draws")
+    bar = _DrawsBar() if draws is not None and draws >= _BAR_FROM_DRAWS else None
+    result = risk(appraise(case), args.draws, args.seed, progress=bar)
+    out = Path(args.out) if args.out else Path("out") / case.slug
+    written = write_outputs(result, out, formats=args.formats)
+    sys.stdout.write(summary_table(result))
+    s = result.summary["risk"]
+    print(f"\nRisk: {s['draws']:,} draws, seed {s['seed']}")
+    for label, key in (("headline", ""), ("without carbon", "_without_carbon")):
+        print(
+            f"  {label}: P(ENPV < 0) {s['p_enpv_negative' + key]:.1%}; "
+            f"ENPV p5/p50/p95 {fmt.money(s[f'enpv{key}_p5'])} / {fmt.money(s[f'enpv{key}_p50'])}"
+            f" / {fmt.money(s[f'enpv{key}_p95'])}; EIRR p5/p50/p95 "
+            f"{fmt.rate(s[f'eirr{key}_p5'])} / {fmt.rate(s[f'eirr{key}_p50'])} / "
+            f"{fmt.rate(s[f'eirr{key}_p95'])}; draws without an EIRR "
+            f"{s[f'eirr{key}_undefined_draws']:,}"
+        )
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _add_risk(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "risk", help="Monte Carlo risk analysis of a case", description=cmd_risk.__doc__
+    )
+    p.add_argument("case", help="case file (.toml or filled .xlsx template) or case folder")
+    p.add_argument("--draws", type=int, help="number of draws (default: the case's risk.draws)")
+    p.add_argument("--seed", type=int, help="random seed (default: the case's risk.seed)")
+    p.add_argument("--out", help="output folder (default out/<case>)")
+    p.add_argument(
+        "--formats",
+        default="json,xlsx,pdf",
+        help="comma-separated outputs to write (default json,xlsx,pdf)",
+    )
+    p.set_defaults(func=cmd_risk)
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write a blank Excel input template, generated from the case schema, to fill in."""
+    from appraisal.io.atomic import write_bytes_atomic
+    from appraisal.io.template import template_bytes
+
+    out = Path(args.out)
+    if not 1 <= args.components <= 100:
+        raise UsageError(f"--components {args.components}: expected a whole number 1 to 100")
+    if out.exists() and not args.force:
+        raise UsageError(f"{out}: (file): already exists; expected a new file, or --force")
+    write_bytes_atomic(out, template_bytes(components=args.components))
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    """Convert a case between a TOML case file and the Excel input template (xlsx)."""
+    from appraisal.io.atomic import write_bytes_atomic
+    from appraisal.io.cases import load_case
+    from appraisal.io.template import case_to_toml, template_bytes
+
+    case = load_case(args.case)
+    src = Path(case.path)
+    out = Path(args.out) if args.out else src.with_suffix(f".{args.to}")
+    if out.resolve() == src.resolve() or (out.exists() and out.samefile(src)):
+        raise UsageError(f"{out}: (file): is the input; expected another output file (--out)")
+    if out.exists() and not args.force:
+        raise UsageError(f"{out}: (file): already exists; expected a new file, or --force")
+    data = template_bytes(case) if args.to == "xlsx" else case_to_toml(case).encode("utf-8")
+    write_bytes_atomic(out, data)
+    print(f"wrote {out}")
+    return 0
+
+
+def _add_template(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "template", help="write a blank Excel input template", description=cmd_template.__doc__
+    )
+    p.add_argument(
+        "--out",
+        default="appraisal-input-template.xlsx",
+        help="file to write (default appraisal-input-template.xlsx)",
+    )
+    p.add_argument(
+        "--components", type=int, default=3, help="number of component sheets (default 3)"
+    )
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_template)
+
+
+def _add_convert(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "convert", help="convert a case between TOML and xlsx", description=cmd_convert.__doc__
+    )
+    p.add_argument("case", help="case file (.toml or filled .xlsx template) or case folder")
+    p.add_argument("--to", required=True, choices=["xlsx", "toml"], help="format to write")
+    p.add_argument("--out", help="file to write (default: the case file with the new suffix)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_convert)
+
+
 def _add_cluster(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "cluster", help="combine a city cluster's programs", description=cmd_cluster.__doc__
@@ -261,6 +397,9 @@ COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], N
     _add_cluster,
     _add_fund,
     _add_compare,
+    _add_risk,
+    _add_template,
+    _add_convert,
 ]
 
 
