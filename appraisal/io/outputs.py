@@ -7,16 +7,10 @@ from pathlib import Path
 
 from appraisal.io.atomic import write_bytes_atomic
 from appraisal.io.pdf import render_pdf
+from appraisal.io.workbook import render_workbook
 from appraisal.result import AppraisalResult
 
 __all__ = ["RENDERERS", "write_outputs"]
-
-
-def _render(module: str, function: str, result: AppraisalResult) -> bytes:
-    import importlib
-
-    data: bytes = getattr(importlib.import_module(module), function)(result)
-    return data
 
 
 def _json(result: AppraisalResult) -> bytes:
@@ -24,7 +18,7 @@ def _json(result: AppraisalResult) -> bytes:
 
 
 def _xlsx(result: AppraisalResult) -> bytes:
-    return _render("appraisal.io.workbook", "render_workbook", result)
+    return render_workbook(result)
 
 
 def _pdf(result: AppraisalResult) -> bytes:
