@@ -1181,7 +1181,17 @@ def _section_uncertainty(result: AppraisalResult, n: _Numbering) -> list[Flowabl
             f"Monte Carlo simulation with {fmt.count(_num(rs.get('draws')))} draws (seed "
             f"{rs.get('seed')}). The probability that the ENPV is negative (the EIRR below the "
             f"{fmt.rate(result.summary['economic']['discount_rate'])} hurdle) is "
-            f"{fmt.rate(_num(rs.get('p_enpv_negative')))}."
+            f"{fmt.rate(_num(rs.get('p_enpv_negative')))}"
+            + (
+                " with the carbon value"
+                if rs.get("headline_with_carbon", result.case.economic.carbon_in_eirr)
+                else " without the carbon value"
+            )
+            + (
+                f" and {fmt.rate(_num(rs['p_enpv_negative_without_carbon']))} without it."
+                if rs.get("headline_with_carbon") and "p_enpv_negative_without_carbon" in rs
+                else "."
+            )
         )
     )
     rows2 = [
