@@ -44,6 +44,7 @@ written there (every formula cell needs one, see above). Use
 
 from __future__ import annotations
 
+import copy
 import importlib
 import io
 import math
@@ -155,6 +156,7 @@ class WorkbookNames:
     wb: Workbook
     refs: dict[str, str] = field(default_factory=dict)
     cached: dict[tuple[str, str], Any] = field(default_factory=dict)
+    styles: dict[tuple[str, str | None], Any] = field(default_factory=dict, repr=False)
 
     def define(self, name: str, ws: Worksheet, coordinate: str) -> None:
         """Add a workbook-level name for one cell."""
@@ -181,10 +183,17 @@ class _Sheet:
         self.names = names
 
     def _style(self, cell: Any, style: str, fmt: str | None) -> None:
+        # Setting font, fill and format cell by cell costs openpyxl a hash of each style
+        # object; the style array of a combination is computed once per workbook and copied.
+        done = self.names.styles.get((style, fmt))
+        if done is not None:
+            cell._style = copy.copy(done)
+            return
         for attr, value in STYLE[style].items():
             setattr(cell, attr, value)
         if fmt:
             cell.number_format = fmt
+        self.names.styles[(style, fmt)] = copy.copy(cell._style)
 
     def value(
         self, row: int, col: int, value: Any, fmt: str | None = None, style: str = "input"
