@@ -37,6 +37,7 @@ test: $(STAMP) system-deps lint typecheck unit
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_irr.py
+	$(BIN)/python benchmarks/bench_risk.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -274,8 +274,7 @@ class _Model:
         self.scale_sets = scale_sets
         self.delay_sets = delay_sets
         self.carbon = np.array(carbon, dtype=bool)
-        # the bases without carbon (index 0) and of the carbon value (index 1)
-        self._bases = (self._basis(~self.carbon), self._basis(self.carbon))
+        self._tables = {g: self._shift_table(g) for g, d in enumerate(delay_sets) if d}
 
     def multipliers(self, values: FloatArray) -> FloatArray:
         """(n, groups) product of the scale multipliers acting on each group."""
@@ -286,35 +285,22 @@ class _Model:
                 out[:, g] *= values[:, i]
         return out
 
-    def _basis(self, use: npt.NDArray[np.bool_]) -> tuple[FloatArray, list[tuple[int, int]]]:
-        """Rows that every scenario's stream is a weighted sum of, and where each group sits.
-
-        An undelayed group is one row; a delayed group is its stream shifted by
-        0, 1, ..., T + 1 whole years (T + 2 rows), so that a fractional delay
-        ``k + f`` is the weights ``1 - f`` and ``f`` on rows ``k`` and ``k + 1``.
-        """
+    def _shift_table(self, g: int) -> FloatArray:
+        """Group ``g``'s stream shifted right by 0, 1, ..., T + 1 whole years (rows)."""
         t = self.n_years
-        rows: list[FloatArray] = []
-        where: list[tuple[int, int]] = []
-        for g in np.flatnonzero(use):
-            v = self.signed[g]
-            where.append((int(g), len(rows)))
-            if self.delay_sets[g]:
-                table = np.zeros((t + 2, t))
-                for k in range(t):
-                    table[k, k:] = v[: t - k]
-                rows.extend(table)
-            else:
-                rows.append(v)
-        basis = np.vstack(rows) if rows else np.zeros((0, t))
-        return basis, where
+        table = np.zeros((t + 2, t))
+        for k in range(t):
+            table[k, k:] = self.signed[g, : t - k]
+        return table
 
     def parts(self, values: FloatArray) -> tuple[FloatArray, FloatArray]:
         """(n, years) net stream without carbon, and the carbon value, of each scenario.
 
         ``values`` is (n, targets): a multiplier for a scale target, years for a
-        delay target. Each is one matrix product: (n, basis rows) weights times the
-        basis of :meth:`_basis`.
+        delay target. An undelayed group adds its multiplier times its stream; a
+        group delayed ``k + f`` years adds ``(1 - f)`` times row ``k`` and ``f`` times
+        row ``k + 1`` of its shift table (rows ``T`` and ``T + 1`` are zero: the
+        stream is shifted out of the horizon).
         """
         values = np.asarray(values, dtype=np.float64)
         n = values.shape[0]
@@ -322,15 +308,12 @@ class _Model:
         mult = self.multipliers(values)
         delays: dict[tuple[int, ...], tuple[FloatArray, FloatArray, npt.NDArray[np.intp]]] = {}
         out = []
-        for basis, where in self._bases:
-            width = basis.shape[0]
-            weights = np.zeros((n, width))
-            flat = weights.reshape(-1)  # a view: row i, column j is flat[i * width + j]
-            offset = np.arange(n) * width
-            for g, row in where:
+        for use in (~self.carbon, self.carbon):
+            part = np.zeros((n, t))
+            for g in map(int, np.flatnonzero(use)):
                 key = self.delay_sets[g]
                 if not key:
-                    weights[:, row] = mult[:, g]
+                    part += mult[:, g, None] * self.signed[g]
                     continue
                 if key not in delays:
                     delay = values[:, list(key)].sum(axis=1)
@@ -341,11 +324,11 @@ class _Model:
                     frac = np.where(whole >= t, 0.0, delay - whole)
                     delays[key] = (1.0 - frac, frac, np.minimum(whole, t).astype(np.intp))
                 keep, frac, k = delays[key]
-                # rows T and T + 1 of a delayed group are zero: all shifted out
-                idx = offset + row + k
-                flat[idx] = mult[:, g] * keep
-                flat[idx + 1] = mult[:, g] * frac
-            out.append(np.asarray(weights @ basis, dtype=np.float64))
+                table = self._tables[g]
+                part += (mult[:, g] * keep)[:, None] * table[k]
+                if frac.any():
+                    part += (mult[:, g] * frac)[:, None] * table[k + 1]
+            out.append(part)
         return out[0], out[1]
 
     def net(self, values: FloatArray, *, carbon: bool) -> FloatArray:
