@@ -85,10 +85,15 @@ class BatchItem:
         True when the failure is a bug, not bad input.
     seconds
         Wall time in the worker [s].
+    name
+        Output folder, relative to the batch's output folder: the case's path
+        relative to the batch folder, without ``.toml`` or ``/case.toml``
+        (``xiangtan``, ``changzhutan/xiangtan``); else the slug.
     """
 
     path: str
     slug: str | None = None
+    name: str | None = None
     summary: str | None = None
     outputs: dict[str, bytes] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
@@ -166,6 +171,7 @@ def run_batch(
     jobs: int | None = None,
     scheduler: str | None = None,
     progress: Progress | None = None,
+    root: str | os.PathLike[str] | None = None,
 ) -> list[BatchItem]:
     """Appraise many cases in parallel.
 
@@ -182,6 +188,8 @@ def run_batch(
         Address of a Dask scheduler (``tcp://host:8786``): run there instead.
     progress
         Called as ``progress(done, total, failed)`` after each case.
+    root
+        The batch folder: each item's ``name`` is its path relative to it.
 
     Returns
     -------
@@ -196,6 +204,7 @@ def run_batch(
 
     def record(i: int, item: BatchItem) -> None:
         nonlocal done, failed
+        item.name = _out_name(items[i], root) if root is not None else item.slug
         out[i] = item
         done += 1
         failed += 0 if item.ok else 1
@@ -218,6 +227,19 @@ def run_batch(
     return [x for x in out if x is not None]
 
 
+def _out_name(path: Path, root: str | os.PathLike[str]) -> str:
+    try:
+        rel = path.resolve().relative_to(Path(root).resolve())
+    except ValueError:
+        return path.stem
+    parts = list(rel.parts)
+    if parts[-1] == "case.toml" and len(parts) > 1:
+        parts = parts[:-1]
+    else:
+        parts[-1] = Path(parts[-1]).stem
+    return "/".join(parts)
+
+
 def _run_dask(
     items: Sequence[Path], formats: str, scheduler: str, record: Callable[[int, BatchItem], None]
 ) -> None:
@@ -234,7 +256,8 @@ def _run_dask(
             for i, p in enumerate(items)
         ]
         index = {f.key: i for i, f in enumerate(futures)}
-        for fut in dask_completed(futures):
+        # loop=: the client is not made the process default, so name its loop explicitly.
+        for fut in dask_completed(futures, loop=client.loop):
             record(index[fut.key], fut.result())
 
 
@@ -251,27 +274,29 @@ def write_batch(items: Sequence[BatchItem], out_dir: str | os.PathLike[str]) -> 
 
     seen: dict[str, str] = {}
     for item in items:
-        if item.slug is None:
+        folder = item.name or item.slug
+        if folder is None:
             continue
-        if item.slug in seen:
+        if folder in seen:
             raise CaseError(
                 item.path,
                 [
                     Problem(
                         "(file)",
-                        f"writes {item.slug}/ like {seen[item.slug]}; rename one of them (the "
+                        f"writes {folder}/ like {seen[folder]}; rename one of them (the "
                         "output name is the file name, or the folder's for case.toml)",
                     )
                 ],
             )
-        seen[item.slug] = item.path
+        seen[folder] = item.path
     root = Path(out_dir)
     written = []
     for item in items:
-        if not item.ok or item.slug is None:
+        folder = item.name or item.slug
+        if not item.ok or item.slug is None or folder is None:
             continue
-        for name, data in item.outputs.items():
-            written.append(write_bytes_atomic(root / item.slug / f"{item.slug}.{name}", data))
+        for fmt_name, data in item.outputs.items():
+            written.append(write_bytes_atomic(root / folder / f"{item.slug}.{fmt_name}", data))
     written.append(
         write_bytes_atomic(root / "portfolio.json", to_json(portfolio_summary(items)).encode())
     )
@@ -284,7 +309,12 @@ def portfolio_summary(items: Sequence[BatchItem]) -> dict[str, Any]:
 
     cases = []
     for item in items:
-        rec: dict[str, Any] = {"path": item.path, "slug": item.slug, "ok": item.ok}
+        rec: dict[str, Any] = {
+            "path": item.path,
+            "slug": item.slug,
+            "folder": item.name or item.slug,
+            "ok": item.ok,
+        }
         if item.summary is not None:
             s = json.loads(item.summary)
             rec |= {
@@ -318,11 +348,11 @@ def portfolio_text(items: Sequence[BatchItem]) -> str:
     rows = []
     for rec in portfolio_summary(items)["cases"]:
         if not rec["ok"]:
-            rows.append([rec["slug"] or rec["path"], "FAILED", "", "", "", "", ""])
+            rows.append([rec["folder"] or rec["path"], "FAILED", "", "", "", "", ""])
             continue
         rows.append(
             [
-                rec["slug"],
+                rec["folder"],
                 f"{rec['currency']} {rec['unit']}",
                 fmt.money(rec["enpv"]),
                 fmt.rate(rec["eirr"]),

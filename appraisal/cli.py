@@ -67,6 +67,7 @@ def _run_batch(args: argparse.Namespace, folder: Path) -> int:
         jobs=args.jobs,
         scheduler=args.scheduler,
         progress=ProgressBar(sys.stderr),
+        root=folder,
     )
     for item in items:
         for line in item.errors:
