@@ -1,0 +1,457 @@
+"""Tests of appraisal.finance against independent engines, hand-worked examples and identities.
+
+Independent sources used below:
+- numpy-financial 1.0 (``npf``): npv (t = 0 convention), irr (numpy.roots), mirr, pmt,
+  ipmt, ppmt.
+- pyxirr (``pyxirr``): a second NPV/IRR engine written in Rust. Its ``npv`` is
+  ``sum v_i / (1 + r)^i`` with ``start_from_zero=True`` (numpy convention) and starts
+  the exponent at 1 with ``start_from_zero=False`` (Excel convention), per its docstring.
+- Hand arithmetic written out in the comments.
+- Identities: NPV(IRR) = 0; the 2-D result equals the 1-D result of each row.
+"""
+
+from __future__ import annotations
+
+import doctest
+import itertools
+import math
+
+import numpy as np
+import numpy_financial as npf
+import pandas as pd
+import pytest
+import pyxirr
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from appraisal import finance
+from appraisal.finance import (
+    IrrResult,
+    dscr,
+    irr,
+    irr_detail,
+    irr_roots,
+    loan_schedule,
+    mirr,
+    npv,
+    wacc,
+    wacc_table,
+)
+
+FAST = settings(max_examples=60, deadline=None)
+
+# Cash flows as a bank states them: 0, or 0.01 to 1e6 money units of either sign.
+amounts = st.floats(min_value=1e-2, max_value=1e6, allow_nan=False, allow_infinity=False)
+signed = st.builds(lambda a, neg: -a if neg else a, amounts, st.booleans())
+rates = st.floats(min_value=-0.5, max_value=1.0, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def conventional(draw: st.DrawFn) -> np.ndarray:
+    """Outflows first (1-5 years), then inflows: exactly one sign change."""
+    n_out = draw(st.integers(1, 5))
+    n_in = draw(st.integers(1, 40))
+    out = draw(st.lists(amounts, min_size=n_out, max_size=n_out))
+    inflow = draw(st.lists(amounts, min_size=n_in, max_size=n_in))
+    return np.array([-a for a in out] + inflow)
+
+
+@st.composite
+def any_stream(draw: st.DrawFn) -> np.ndarray:
+    """Any signs, zeros included (several sign changes, leading/trailing zeros)."""
+    n = draw(st.integers(2, 25))
+    vals = draw(st.lists(st.one_of(signed, st.just(0.0)), min_size=n, max_size=n))
+    return np.array(vals)
+
+
+def test_docstring_examples_run() -> None:
+    # The Examples sections are part of the documentation: they must stay true.
+    result = doctest.testmod(finance, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+    assert result.attempted > 20
+
+
+# ------------------------------------------------------------------------------- NPV
+@FAST
+@given(rate=rates, values=st.lists(signed, min_size=1, max_size=40))
+def test_npv_matches_numpy_financial_and_pyxirr(rate: float, values: list[float]) -> None:
+    scale = 1.0 + sum(abs(v) for v in values)  # rounding of sums of 40 terms, relative
+    # numpy-financial npv leaves values[0] undiscounted.
+    t0 = npv(rate, values, first_year_discounted=False)
+    assert t0 == pytest.approx(npf.npv(rate, values), rel=1e-12, abs=1e-12 * scale)
+    # Excel NPV is numpy-financial's divided by (1 + r).
+    excel = npv(rate, values)
+    assert excel == pytest.approx(npf.npv(rate, values) / (1 + rate), rel=1e-12, abs=1e-12 * scale)
+    # pyxirr: start_from_zero=True is the numpy convention, False the Excel one.
+    assert t0 == pytest.approx(pyxirr.npv(rate, values), rel=1e-12, abs=1e-12 * scale)
+    assert excel == pytest.approx(
+        pyxirr.npv(rate, values, start_from_zero=False), rel=1e-12, abs=1e-12 * scale
+    )
+    assert isinstance(excel, float)
+
+
+def test_npv_known_value_excel_convention() -> None:
+    # Excel NPV(10%, -100, 60, 60) = -100/1.1 + 60/1.21 + 60/1.331 = 3.756574004507...
+    assert npv(0.10, [-100.0, 60.0, 60.0]) == pytest.approx(
+        -100 / 1.1 + 60 / 1.21 + 60 / 1.331, rel=1e-15
+    )
+    # The t = 0 convention overstates it by (1 + r) (METHODS.md section 5).
+    assert npv(0.10, [-100.0, 60.0, 60.0], first_year_discounted=False) == pytest.approx(
+        1.1 * npv(0.10, [-100.0, 60.0, 60.0]), rel=1e-14
+    )
+
+
+def test_npv_2d_and_rate_broadcasting() -> None:
+    v = np.array([[-100.0, 60.0, 60.0], [-50.0, 10.0, 80.0], [0.0, 0.0, 1.0]])
+    per_row = [npv(0.08, row) for row in v]
+    np.testing.assert_allclose(npv(0.08, v), per_row, rtol=1e-15)
+    # One rate per row.
+    r = np.array([0.0, 0.05, 0.10])
+    np.testing.assert_allclose(
+        npv(r, v), [npv(ri, row) for ri, row in zip(r, v, strict=True)], rtol=1e-15
+    )
+    # Several rates for one stream; a column of rates against every row.
+    np.testing.assert_allclose(npv(r, v[0]), [npv(ri, v[0]) for ri in r], rtol=1e-15)
+    assert npv(r[:, None], v).shape == (3, 3)
+    assert npv(0.1, []) == 0.0
+
+
+def test_npv_rejects_rate_at_or_below_minus_one() -> None:
+    with pytest.raises(ValueError, match="greater than -1"):
+        npv(-1.0, [1.0, 2.0])
+
+
+# ------------------------------------------------------------------------------- IRR
+@FAST
+@given(values=conventional())
+def test_irr_matches_numpy_financial_and_pyxirr(values: np.ndarray) -> None:
+    ours = irr(values)
+    # numpy-financial solves by numpy.roots (companion eigenvalues, unpolished: good to
+    # about 1e-12 here); with one sign change its root "closest to 0" is the only one.
+    ref = npf.irr(values)
+    if -0.99 + 1e-9 < ref < 10.0 - 1e-9:
+        assert ours == pytest.approx(ref, rel=1e-9, abs=1e-9)
+        # pyxirr stops its iteration earlier: at high IRRs it is off by up to ~3e-8
+        # relative (e.g. 5.6076838673 for a root 5.6076840080 that numpy-financial and
+        # the NPV identity confirm), hence the looser tolerance.
+        assert ours == pytest.approx(pyxirr.irr(values), rel=1e-7, abs=1e-9)
+    elif not (-0.99 - 1e-9 <= ref <= 10.0 + 1e-9):
+        assert math.isnan(ours)  # the only root lies outside the range searched
+
+
+@FAST
+@given(values=conventional(), first=st.booleans())
+def test_npv_at_irr_is_zero(values: np.ndarray, first: bool) -> None:
+    r = irr(values)
+    if math.isnan(r):
+        return
+    # Identity NPV(IRR) = 0 under either timing convention, within the rounding of a
+    # sum of terms whose magnitudes add up to sum |v_t| / (1 + r)^t.
+    size = float(np.sum(np.abs(values) / (1 + r) ** np.arange(values.size)))
+    assert abs(npv(r, values, first_year_discounted=first)) <= 1e-10 * size
+
+
+@FAST
+@given(rows=st.lists(conventional(), min_size=1, max_size=30))
+def test_irr_2d_equals_1d_conventional(rows: list[np.ndarray]) -> None:
+    width = max(r.size for r in rows)
+    mat = np.zeros((len(rows), width))  # trailing zeros do not change an IRR
+    for i, r in enumerate(rows):
+        mat[i, : r.size] = r
+    many = irr(mat)
+    one = [irr(r) for r in rows]
+    # Same algorithm; only BLAS summation order may differ (matrix vs vector product).
+    np.testing.assert_allclose(many, one, rtol=0, atol=1e-12)
+
+
+@FAST
+@given(rows=st.lists(any_stream(), min_size=1, max_size=20), width=st.integers(25, 26))
+def test_irr_2d_any_signs_matches_roots(rows: list[np.ndarray], width: int) -> None:
+    mat = np.zeros((len(rows), width))
+    for i, r in enumerate(rows):
+        mat[i, : r.size] = r
+    many = irr(mat, chunk_size=7)
+    for row, value in zip(mat, many, strict=True):
+        roots = irr_roots(row)
+        single = irr(row)
+        if len(roots) == 1:
+            # irr (Newton, or the batched eigenvalue path) agrees with irr_roots.
+            assert value == pytest.approx(roots[0], rel=1e-9, abs=1e-9)
+            assert single == pytest.approx(value, rel=1e-12, abs=1e-12)
+        else:
+            assert math.isnan(value) and math.isnan(single)
+
+
+@FAST
+@given(values=any_stream())
+def test_irr_roots_are_roots(values: np.ndarray) -> None:
+    roots = irr_roots(values)
+    assert roots == sorted(roots)
+    assert all(-0.99 <= r <= 10.0 for r in roots)
+    for a, b in itertools.pairwise(roots):
+        assert b - a > 1e-9 * (1 + abs(b))  # deduplicated
+    for r in roots:
+        size = float(np.sum(np.abs(values) / (1 + r) ** np.arange(values.size)))
+        assert abs(npv(r, values, first_year_discounted=False)) <= 1e-9 * size
+    # Descartes: no more positive roots in 1/(1+r) than sign changes.
+    s = np.sign(values[values != 0])
+    assert len(roots) <= int(np.count_nonzero(s[1:] != s[:-1]))
+
+
+def test_two_irrs_reported_never_picked() -> None:
+    # -100 + 230 x - 132 x^2 = -(1.1 x - 1)(1.2 x - 1) ... roots x = 1/1.1, 1/1.2, so
+    # r = 10% and 20% (factor by hand: 132 = 1.1*1.2*100, 230 = (1.1+1.2)*100).
+    values = [-100.0, 230.0, -132.0]
+    np.testing.assert_allclose(irr_roots(values), [0.10, 0.20], rtol=0, atol=1e-12)
+    assert math.isnan(irr(values))
+    detail = irr_detail(values)
+    assert detail.value is None
+    np.testing.assert_allclose(detail.roots, [0.10, 0.20], rtol=0, atol=1e-12)
+    assert detail.reason == "2 IRRs: 10.00%, 20.00%; use MIRR or NPV"
+    # numpy-financial and pyxirr each silently return one of them (10% and 20%).
+    assert npf.irr(values) == pytest.approx(0.10)
+    assert pyxirr.irr(values) == pytest.approx(0.20)
+
+
+def test_no_sign_change_no_irr() -> None:
+    assert math.isnan(irr([100.0, 50.0, 20.0]))
+    assert irr_roots([100.0, 50.0, 20.0]) == []
+    assert irr_detail([100.0, 0.0, 20.0]) == IrrResult(
+        None, (), "no sign change in the cash flows: no IRR"
+    )
+    assert irr_detail([0.0, 0.0]).reason == "all cash flows are zero: no IRR"
+    assert irr_roots([0.0, 0.0, 0.0]) == []
+    assert math.isnan(irr(np.zeros((3, 4)))[0])
+
+
+def test_root_outside_range() -> None:
+    # -100 + 0.5 / (1 + r) = 0 at r = -99.5%, below the default -99%.
+    assert irr_detail([-100.0, 0.5]).reason == "no real root in [-99%, 1000%]"
+    assert math.isnan(irr([-100.0, 0.5]))
+    assert irr([-100.0, 0.5], low=-0.999) == pytest.approx(-0.995, abs=1e-12)
+
+
+def test_single_root_in_range_of_a_multi_sign_stream() -> None:
+    # Roots r = 10% and r = 2000% by construction: (x - 1/1.1)(x - 1/21), x = 1/(1+r).
+    x1, x2 = 1 / 1.1, 1 / 21
+    values = 100 * np.array([x1 * x2, -(x1 + x2), 1.0])
+    assert irr(values) == pytest.approx(0.10, abs=1e-12)
+    np.testing.assert_allclose(irr_roots(values, high=100.0), [0.10, 20.0], rtol=1e-12)
+    assert math.isnan(irr(values, high=100.0))
+    assert irr_detail(values) == IrrResult(irr_roots(values)[0], tuple(irr_roots(values)), None)
+
+
+def test_leading_trailing_zeros_and_negative_irr() -> None:
+    # -100 then 110 one year later: 10%, wherever the stream sits in the years.
+    assert irr_roots([0.0, 0.0, -100.0, 110.0, 0.0]) == [pytest.approx(0.10, abs=1e-12)]
+    assert irr([0.0, 0.0, -100.0, 110.0, 0.0]) == pytest.approx(0.10, abs=1e-12)
+    # -100 then 74 three years later: (0.74)^(1/3) - 1 = -9.5499% (numpy-financial docs).
+    assert irr([-100.0, 0.0, 0.0, 74.0]) == pytest.approx(0.74 ** (1 / 3) - 1, abs=1e-12)
+    # Inflows first (a loan seen by the borrower) have the same IRR as the lender's view.
+    assert irr([100.0, -110.0]) == pytest.approx(0.10, abs=1e-12)
+
+
+def test_double_root_reported_once() -> None:
+    # -1 + 2x - x^2 = -(1 - x)^2: a double root at x = 1, r = 0.
+    assert irr_roots([-1.0, 2.0, -1.0]) == [pytest.approx(0.0, abs=1e-7)]
+
+
+def test_nan_input_named() -> None:
+    with pytest.raises(ValueError, match="NaN at index 1"):
+        irr_roots([-100.0, np.nan, 50.0])
+    with pytest.raises(ValueError, match="NaN at index 1"):
+        irr([-100.0, np.nan, 50.0])
+    with pytest.raises(ValueError, match="NaN at row 2, year index 0"):
+        irr(np.array([[-1.0, 2.0], [-1.0, 3.0], [np.nan, 1.0]]), chunk_size=2)
+    with pytest.raises(ValueError, match="infinite value at row 0, year index 1"):
+        irr(np.array([[-1.0, np.inf], [-1.0, 3.0]]))
+    with pytest.raises(ValueError, match="NaN"):
+        irr_detail([np.nan, 1.0])
+    with pytest.raises(ValueError, match="1-D"):
+        irr_roots([[1.0, -2.0]])
+    with pytest.raises(ValueError, match="low < high"):
+        irr([-1.0, 2.0], low=0.5, high=0.1)
+
+
+def test_irr_large_batch_chunks_and_negative_rates() -> None:
+    rng = np.random.default_rng(7)
+    n = 20_000
+    v = np.empty((n, 30))
+    v[:, :3] = -rng.uniform(50, 150, (n, 3))
+    v[:, 3:] = rng.uniform(0.5, 40, (n, 27))  # IRRs from about -10% to +15%
+    v[::97] *= -1  # inflows first
+    ours = irr(v, chunk_size=5000)
+    assert ours.shape == (n,)
+    assert (ours < 0).any() and (ours > 0).any()
+    sample = slice(0, n, 50)
+    ref = np.array([pyxirr.irr(row) for row in v[sample]])
+    np.testing.assert_allclose(ours[sample], ref, rtol=0, atol=1e-9)
+    size = np.abs(v).sum(axis=1) * 1e-10
+    resid = npv(ours, v)  # NPV of each row at its own IRR (one rate per row)
+    assert (np.abs(resid) <= size).all()
+
+
+# ------------------------------------------------------------------------------ MIRR
+@FAST
+@given(values=any_stream(), fr=rates, rr=rates)
+def test_mirr_matches_numpy_financial(values: np.ndarray, fr: float, rr: float) -> None:
+    ours = mirr(values, fr, rr)
+    has_both = (values > 0).any() and (values < 0).any()
+    if not has_both:
+        assert math.isnan(ours)
+        return
+    ref = npf.mirr(values, fr, rr)
+    assert ours == pytest.approx(ref, rel=1e-10, abs=1e-12)
+
+
+def test_mirr_2d_and_excel_example() -> None:
+    # Excel MIRR help example: -120000, 39000, 30000, 21000, 37000, 46000 at 10% finance
+    # and 12% reinvestment gives 12.61% (Microsoft support page for MIRR).
+    values = [-120000.0, 39000.0, 30000.0, 21000.0, 37000.0, 46000.0]
+    assert round(mirr(values, 0.10, 0.12), 4) == 0.1261
+    mat = np.array([values, [-1.0, 2.0, 0.0, 0.0, 0.0, 0.0], [1.0] * 6])
+    got = mirr(mat, 0.10, 0.12)
+    assert got[0] == pytest.approx(mirr(values, 0.10, 0.12), rel=1e-15)
+    assert got[1] == pytest.approx(npf.mirr(mat[1], 0.10, 0.12), rel=1e-12)
+    assert math.isnan(got[2])
+
+
+# ------------------------------------------------------------------------------ WACC
+ADB_STYLE = [
+    {"name": "ADB loan", "amount": 150.0, "nominal_cost": 0.025, "tax_rate": 0.25,
+     "inflation": 0.02, "is_debt": True, "source": "illustrative"},
+    {"name": "Counterpart equity", "amount": 100.0, "nominal_cost": 0.08, "tax_rate": 0.25,
+     "inflation": 0.03, "is_debt": False},
+]  # fmt: skip
+
+
+def test_wacc_hand_worked_adb_style() -> None:
+    # Worked by hand (ADB WACC table layout, METHODS.md section 3):
+    # total = 150 + 100 = 250; weights 150/250 = 0.6 and 100/250 = 0.4.
+    # ADB loan (debt): after-tax = 0.025 x (1 - 0.25) = 0.01875;
+    #   real = 1.01875 / 1.02 - 1 = -0.00122549019608 (international inflation 2%);
+    #   weighted = 0.6 x -0.00122549019608 = -0.000735294117647.
+    # Equity (no tax shield): after-tax = 0.08; real = 1.08 / 1.03 - 1 = 0.0485436893204;
+    #   weighted = 0.4 x 0.0485436893204 = 0.0194174757282.
+    # WACC = -0.000735294117647 + 0.0194174757282 = 0.0186821816105 (1.87% real).
+    table = wacc_table(ADB_STYLE)
+    assert list(table.columns) == [
+        "name", "amount", "weight", "nominal_cost", "tax_rate", "after_tax_nominal_cost",
+        "inflation", "real_cost", "weighted_real_cost",
+    ]  # fmt: skip
+    np.testing.assert_allclose(table["weight"], [0.6, 0.4], rtol=1e-15)
+    np.testing.assert_allclose(table["after_tax_nominal_cost"], [0.01875, 0.08], rtol=1e-15)
+    np.testing.assert_allclose(table["real_cost"], [-0.00122549019608, 0.0485436893204], rtol=1e-11)
+    np.testing.assert_allclose(
+        table["weighted_real_cost"], [-0.000735294117647, 0.0194174757282], rtol=1e-11
+    )
+    assert wacc(ADB_STYLE) == pytest.approx(0.0186821816105, rel=1e-11)
+    assert table["name"].tolist() == ["ADB loan", "Counterpart equity"]
+
+
+def test_wacc_defaults_and_errors() -> None:
+    one = wacc_table([{"name": "grant-like", "amount": 5.0, "nominal_cost": 0.0}])
+    assert one["tax_rate"].iloc[0] == 0.0 and one["inflation"].iloc[0] == 0.0
+    assert one["weight"].iloc[0] == 1.0
+    with pytest.raises(ValueError, match="non-empty"):
+        wacc_table([])
+    with pytest.raises(ValueError, match="zero amount"):
+        wacc_table([{"name": "a", "amount": 0.0, "nominal_cost": 0.05}])
+    with pytest.raises(ValueError, match="lacks 'nominal_cost'"):
+        wacc_table([{"name": "a", "amount": 1.0}])
+    with pytest.raises(ValueError, match=r"tax_rate 25\.0 outside"):
+        wacc_table([{"name": "a", "amount": 1.0, "nominal_cost": 0.05, "tax_rate": 25.0}])
+
+
+# ------------------------------------------------------------------------------ loans
+def test_annuity_schedule_matches_numpy_financial() -> None:
+    s = loan_schedule(
+        100.0, interest_rate=0.05, tenor_years=10, grace_years=2, disbursement=(0.4, 0.6)
+    )
+    assert list(s.columns) == [
+        "year_index", "disbursed", "opening_balance", "commitment_fee", "interest",
+        "principal_repaid", "debt_service", "closing_balance", "interest_capitalized",
+    ]  # fmt: skip
+    assert s["year_index"].tolist() == list(range(10)) == s.index.tolist()
+    # Grace: disbursed 40 at the end of year 0, 60 at the end of year 1; interest on the
+    # opening balance: 0 in year 0, 0.05 x 40 = 2 in year 1, paid.
+    np.testing.assert_allclose(s["interest"][:2], [0.0, 2.0])
+    np.testing.assert_allclose(s["debt_service"][:2], [0.0, 2.0])
+    # Then 100 repaid over 10 - 2 = 8 years: numpy-financial pmt/ipmt/ppmt are the reference.
+    per = np.arange(1, 9)
+    np.testing.assert_allclose(s["debt_service"][2:], npf.pmt(0.05, 8, -100.0), rtol=1e-12)
+    np.testing.assert_allclose(s["interest"][2:], npf.ipmt(0.05, per, 8, -100.0), rtol=1e-12)
+    np.testing.assert_allclose(
+        s["principal_repaid"][2:], npf.ppmt(0.05, per, 8, -100.0), rtol=1e-12
+    )
+    assert s["closing_balance"].iloc[-1] == 0.0
+    assert s["principal_repaid"].sum() == pytest.approx(100.0, rel=1e-14)
+    # pmt(5%, 8, -100) = 100 x 0.05 / (1 - 1.05^-8) = 15.4721813627681 (by hand)
+    assert s["debt_service"].iloc[-1] == pytest.approx(100 * 0.05 / (1 - 1.05**-8), rel=1e-12)
+
+
+def test_level_repayment_and_commitment_fee() -> None:
+    s = loan_schedule(
+        150.0, interest_rate=0.04, tenor_years=8, grace_years=3, repayment="level",
+        disbursement=(0.2, 0.5, 0.3), commitment_fee=0.0015,
+    )  # fmt: skip
+    # Equal principal 150 / 5 = 30 in years 3..7; it sums to the principal.
+    np.testing.assert_allclose(s["principal_repaid"], [0, 0, 0, 30, 30, 30, 30, 30])
+    assert s["principal_repaid"].sum() == pytest.approx(150.0)
+    np.testing.assert_allclose(s["closing_balance"], [30, 105, 150, 120, 90, 60, 30, 0])
+    # Fee on the undisbursed commitment at the start of each year: 0.0015 x 150, x 120,
+    # x 45, then nothing.
+    np.testing.assert_allclose(
+        s["commitment_fee"], [0.225, 0.18, 0.0675, 0, 0, 0, 0, 0], rtol=1e-12
+    )
+    # Interest 4% of the opening balance; debt service = interest + principal + fee.
+    np.testing.assert_allclose(s["interest"], 0.04 * s["opening_balance"], rtol=1e-15)
+    np.testing.assert_allclose(
+        s["debt_service"], s["interest"] + s["principal_repaid"] + s["commitment_fee"]
+    )
+
+
+def test_capitalised_interest_during_grace() -> None:
+    s = loan_schedule(
+        100.0, interest_rate=0.10, tenor_years=5, grace_years=3, disbursement=(0.5, 0.5),
+        capitalize_interest=True,
+    )  # fmt: skip
+    # Year 0: draw 50. Year 1: interest 5 capitalised, draw 50 -> 105.
+    # Year 2: interest 10.5 capitalised -> 115.5, repaid over 2 years as an annuity.
+    np.testing.assert_allclose(s["interest_capitalized"], [0, 5.0, 10.5, 0, 0], atol=1e-12)
+    np.testing.assert_allclose(s["closing_balance"][:3], [50.0, 105.0, 115.5])
+    assert (s["debt_service"][:3] == 0).all()
+    pmt = npf.pmt(0.10, 2, -115.5)
+    np.testing.assert_allclose(s["debt_service"][3:], [pmt, pmt], rtol=1e-12)
+    assert s["closing_balance"].iloc[-1] == 0.0
+    assert s["principal_repaid"].sum() == pytest.approx(115.5, rel=1e-14)
+
+
+def test_schedule_defaults_years_and_errors() -> None:
+    # One disbursement at the end of year 0: repayment from year 1 (grace 0 or 1 alike).
+    s0 = loan_schedule(100.0, interest_rate=0.05, tenor_years=4)
+    s1 = loan_schedule(100.0, interest_rate=0.05, tenor_years=4, grace_years=1)
+    pd.testing.assert_frame_equal(s0, s1)
+    np.testing.assert_allclose(s0["debt_service"][1:], npf.pmt(0.05, 3, -100.0), rtol=1e-12)
+    zero = loan_schedule(90.0, interest_rate=0.0, tenor_years=4)
+    np.testing.assert_allclose(zero["principal_repaid"], [0, 30, 30, 30])
+    longer = loan_schedule(100.0, interest_rate=0.05, tenor_years=4, years=6)
+    assert len(longer) == 6 and (longer.iloc[4:, 1:] == 0).all().all()
+    assert longer["year_index"].tolist() == list(range(6))
+    assert len(loan_schedule(100.0, interest_rate=0.05, tenor_years=4, years=2)) == 2
+    with pytest.raises(ValueError, match="sum to 1"):
+        loan_schedule(100.0, interest_rate=0.05, tenor_years=5, disbursement=(0.5, 0.4))
+    with pytest.raises(ValueError, match="grace_years=1 ends before"):
+        loan_schedule(
+            100.0, interest_rate=0.05, tenor_years=5, grace_years=1, disbursement=(0.5, 0.5)
+        )
+    with pytest.raises(ValueError, match="no repayment year"):
+        loan_schedule(100.0, interest_rate=0.05, tenor_years=2, grace_years=2)
+    with pytest.raises(ValueError, match="repayment must be"):
+        loan_schedule(100.0, interest_rate=0.05, tenor_years=5, repayment="bullet")
+
+
+def test_dscr() -> None:
+    got = dscr([10.0, 130.0, 90.0, -5.0], [0.0, 100.0, 100.0, 10.0])
+    np.testing.assert_array_equal(got, [np.nan, 1.3, 0.9, -0.5])
+    assert dscr(5.0, 2.0) == 2.5
