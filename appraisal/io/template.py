@@ -874,7 +874,11 @@ def _cell(rd: _Reader, wsf: Any, wsv: Any, row: int, col: int, *, what: str = "a
     sheet = wsf.title
     cf = wsf.cell(row, col)
     if cf.data_type == "f":
-        value = wsv.cell(row, col).value
+        cv = wsv().cell(row, col)
+        if cv.data_type == "e":
+            rd.problem(sheet, row, col, f"an error value {cv.value}; expected {what}")
+            return BLANK
+        value = cv.value
         if value is None:
             formula = str(cf.value)[:60]
             rd.problem(
@@ -893,7 +897,7 @@ def _cell(rd: _Reader, wsf: Any, wsv: Any, row: int, col: int, *, what: str = "a
     if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
         rd.problem(sheet, row, col, f"a date or time ({value}); expected {what}")
         return BLANK
-    if cf.data_type == "e" or wsv.cell(row, col).data_type == "e":
+    if cf.data_type == "e":
         rd.problem(sheet, row, col, f"an error value {value}; expected {what}")
         return BLANK
     if isinstance(value, float) and not math.isfinite(value):
@@ -1090,13 +1094,14 @@ def _merged_inputs(rd: _Reader, wsf: Any, inputs: set[tuple[int, int]]) -> bool:
         )
         if hit:
             bad = True
-            text = f"{wsf.title}!{rng.coord}"
+            text = f"{wsf.title}!{get_column_letter(rng.min_col)}{rng.min_row}"
             idx = rd.sheet_names.index(wsf.title) if wsf.title in rd.sheet_names else 999
             rd.problems.append(
                 (
                     (idx, rng.min_row, rng.min_col),
                     text,
-                    "merged cells in the input area; expected one value per cell: unmerge them",
+                    f"merged cells ({rng.coord}) in the input area; expected one value per "
+                    "cell: unmerge them",
                 )
             )
     return bad
@@ -1195,7 +1200,7 @@ def read_template(path: str | os.PathLike[str]) -> Case:
     """
     source = str(path)
     try:
-        wbf, wbv = load_workbooks(path)
+        wbf, load_values = load_workbooks(path)
     except WorkbookRefused as exc:
         raise CaseError(source, [Problem("(file)", str(exc))]) from None
     rd = _Reader(source, list(wbf.sheetnames))
@@ -1227,7 +1232,11 @@ def read_template(path: str | os.PathLike[str]) -> Case:
             if not isinstance(s.path[-1], int):
                 rd.broken.append(_fmt(s.path))
             continue
-        wsf, wsv = wbf[s.name], wbv[s.name]
+        wsf = wbf[s.name]
+
+        def wsv(name: str = s.name) -> Any:
+            return load_values()[name]
+
         bad = False
         for it in s.items:
             for row, col, text in _labels(it):

@@ -28,6 +28,7 @@ import io
 import os
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -233,22 +234,22 @@ def _rebuild(parts: list[tuple[str, bytes]]) -> bytes:
     return out.getvalue()
 
 
-def load_workbooks(path: str | os.PathLike[str]) -> tuple[Any, Any]:
-    """Check ``path`` and open it twice with openpyxl: formulas, then cached values.
+def load_workbooks(path: str | os.PathLike[str]) -> tuple[Any, Callable[[], Any]]:
+    """Check ``path`` and open it with openpyxl; the cached values on demand.
 
     Returns
     -------
     (formulas, values)
-        ``load_workbook(data_only=False)`` and ``load_workbook(data_only=True)`` of
-        the checked parts (``read_only=False``, ``keep_vba=False``). The file is
-        only read, never written.
+        ``load_workbook(data_only=False)`` of the checked parts (``read_only=False``,
+        ``keep_vba=False``), and a function that loads them with ``data_only=True``
+        (the values cached for formulas; loaded only when a formula is met). The
+        file is only read, never written.
 
     Raises
     ------
     WorkbookRefused
         When the file is not an .xlsx/.xlsm workbook or fails a safety check.
     """
-    import openpyxl
     from openpyxl import xml as openpyxl_xml
 
     if not openpyxl_xml.DEFUSEDXML:
@@ -259,16 +260,26 @@ def load_workbooks(path: str | os.PathLike[str]) -> tuple[Any, Any]:
     p = Path(path)
     _check_suffix(p)
     data = _rebuild(checked_parts(_read_limited(p)))
-    books = []
-    for data_only in (False, True):
-        try:
-            books.append(
-                openpyxl.load_workbook(
-                    io.BytesIO(data), read_only=False, data_only=data_only, keep_vba=False
-                )
-            )
-        except Exception as exc:  # untrusted input: any parser failure is a refusal
-            raise WorkbookRefused(
-                f"not a readable Excel workbook ({type(exc).__name__}: {exc})"
-            ) from None
-    return books[0], books[1]
+    formulas = _load(data, data_only=False)
+    cache: list[Any] = []
+
+    def values() -> Any:
+        if not cache:
+            cache.append(_load(data, data_only=True))
+        return cache[0]
+
+    return formulas, values
+
+
+def _load(data: bytes, *, data_only: bool) -> Any:
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(
+            io.BytesIO(data), read_only=False, data_only=data_only, keep_vba=False
+        )
+    except Exception as exc:  # untrusted input: any parser failure is a refusal
+        detail = " ".join(str(exc).split())[:300]  # one line, bounded
+        raise WorkbookRefused(
+            f"not a readable Excel workbook ({type(exc).__name__}: {detail})"
+        ) from None
