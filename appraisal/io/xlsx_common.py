@@ -14,7 +14,7 @@ import re
 import zipfile
 from typing import Any
 
-__all__ = ["FIXED_TIME", "set_text", "workbook_bytes", "normalize_xlsx_bytes"]
+__all__ = ["FIXED_TIME", "normalize_xlsx_bytes", "set_text", "workbook_bytes"]
 
 FIXED_TIME = _dt.datetime(2000, 1, 1, 0, 0, 0)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
