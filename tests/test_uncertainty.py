@@ -410,3 +410,54 @@ def test_cli_risk_without_uncertain_inputs_is_refused(tmp_path, capsys):
     assert len(err) == 1 and "risk.variables" in err[0] and "no uncertain input" in err[0]
     assert not (tmp_path / "o").exists()
     assert main(["risk", str(path), "--draws", "0"]) == 2
+
+
+# --------------------------------------------------------------------- workbook
+def _sheet_values(path, title: str) -> dict[str, object]:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path, data_only=True)[title]
+    return {c.coordinate: c.value for row in ws.iter_rows() for c in row}
+
+
+def test_workbook_sheets_recalculated_by_libreoffice(tmp_path):
+    # The Sensitivity sheet's formulas, recalculated by LibreOffice Calc (an independent
+    # spreadsheet engine), give the engine's ENPV, EIRR, SI and SV; a changed change
+    # cell moves its row like the engine does with the same change.
+    openpyxl = pytest.importorskip("openpyxl")
+    from appraisal.io.workbook_uncertainty import add_sheets
+
+    try:
+        from tests.libreoffice import SofficeMissing, find_soffice, recalculate
+
+        find_soffice()
+    except (ImportError, SofficeMissing) as exc:
+        pytest.skip(f"LibreOffice not available: {exc}")
+    case = _risk_case(
+        [{"name": "capital", "distribution": "triangular", "min": 0.9, "mode": 1.0, "max": 1.4}]
+    )
+    result = appraisal.appraise(case, risk_draws=2000, risk_seed=1)
+    wb = openpyxl.Workbook()
+    add_sheets(wb, result)  # self-contained: no names, the rate written on the sheet
+    ws = wb["Sensitivity"]
+    assert ws["B14"].value == 0.1 and ws["A14"].value == "capital cost +10%"
+    ws["B14"].value = 0.25  # capital +25% instead of +10%
+    src = tmp_path / "in" / "s.xlsx"
+    src.parent.mkdir()
+    wb.save(src)
+    (out,) = recalculate([src], tmp_path / "out", tmp_path / "profile")
+    v = _sheet_values(out, "Sensitivity")
+    table = result.sensitivity.table.set_index("test")
+    for row, test in enumerate(table.index, start=6):
+        if test == "capital cost +10%":
+            continue
+        assert v[f"C{row}"] == pytest.approx(table.loc[test, "enpv"], abs=1e-9), test
+        assert v[f"D{row}"] == pytest.approx(table.loc[test, "eirr"], abs=1e-9), test
+    streams = economic_streams(result)
+    enpv_25 = float(scenario_enpv(streams, [Target("capital")], [1.25]))
+    assert v["C7"] == pytest.approx(enpv_25, abs=1e-9)
+    cap = table.loc["capital cost +10%"]  # SI and SV do not depend on the size of the change
+    assert v["E7"] == pytest.approx(cap["sensitivity_indicator"], rel=1e-9)
+    assert v["F7"] == pytest.approx(cap["switching_value"], rel=1e-9)
+    risk = _sheet_values(out, "Risk")
+    assert risk["B5"] == 2000  # draws
