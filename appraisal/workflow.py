@@ -295,6 +295,17 @@ def _checks(
                 "check that it is not nominal",
             )
         )
+    dscr_min = program.summary["financial"].get("dscr_min")
+    if dscr_min is not None and dscr_min < 1.0:
+        out.append(
+            Check(
+                "dscr-below-one",
+                "warning",
+                f"the revenue-earning parts cover only {dscr_min:.2f} times the loan's debt "
+                "service in its worst repayment year: the rest must come from the borrower's "
+                "budget",
+            )
+        )
     missing = []
     for key in ("discount_rate", "carbon_price"):
         if not e.sources.get(key):
@@ -426,7 +437,12 @@ def appraise(
         schedule = sched
     fin_block = program.summary["financial"]
     if schedule is not None and "dscr" in schedule:
+        # The lowest DSCR over the repayment period (from the first principal
+        # repayment on), as lenders read it: during construction only fees and
+        # interest fall due while the revenue-earning parts earn nothing yet.
+        repaying = np.flatnonzero(schedule["principal_repaid"].to_numpy(dtype=np.float64) > 0)
         vals = schedule["dscr"].to_numpy(dtype=np.float64)
+        vals = vals[repaying[0] :] if repaying.size else vals[:0]
         vals = vals[np.isfinite(vals)]
         fin_block["dscr_min"] = float(vals.min()) if vals.size else None
     else:

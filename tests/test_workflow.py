@@ -175,3 +175,19 @@ def test_several_irrs_are_reported_not_picked():
     assert s["eirr"] is None
     assert s["eirr_roots"] == pytest.approx([0.10, 0.20])
     assert "10.00%" in s["eirr_reason"] and "20.00%" in s["eirr_reason"]
+
+
+def test_dscr_min_over_the_repayment_period(xiangtan_result):
+    # The loan (150 at 2.5%, 25 years, 5 grace, disbursed over 5 years) repays as an
+    # annuity from loan year 5 over 20 years: debt service = -pmt(0.025, 20, balance)
+    # (numpy-financial), plus nothing else once disbursed. Cash available is revenue
+    # minus O&M of the revenue-earning part, constant at full operation.
+    r = xiangtan_result
+    sched = r.loan_schedule
+    balance = sched["closing_balance"].iloc[4]
+    service = -npf.pmt(0.025, 20, balance)
+    repaying = sched[sched["principal_repaid"] > 0]
+    np.testing.assert_allclose(repaying["debt_service"], service, rtol=1e-12)
+    worst = float((repaying["cash_available"] / service).min())
+    assert r.summary["financial"]["dscr_min"] == pytest.approx(worst, rel=1e-12)
+    assert any(c.code == "dscr-below-one" for c in r.checks)

@@ -2087,11 +2087,15 @@ class _Builder:
                 else:
                     sh.text(rr, 13, "beyond the case years")
         if cash_col is not None and dscr_vals is not None:
+            # lowest DSCR over the repayment period (loan years from start_ref on),
+            # as the engine computes it
             rng = f"N{first}:N{last}"
+            yrs = f"A{first}:A{last}"
+            crit = f'">="&{start_ref}'
             coord = sh.formula(
                 r0,
                 c0,
-                f"IF(COUNT({rng})=0,NA(),MIN({rng}))",
+                f'IF(COUNTIFS({yrs},{crit},{rng},">-1E300")=0,NA(),_xlfn.MINIFS({rng},{yrs},{crit}))',
                 dscr_min,
                 EXCEL_FORMATS["ratio"],
                 "key",
