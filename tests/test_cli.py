@@ -161,3 +161,14 @@ def test_docs_case_format_is_up_to_date():
     assert (ROOT / "docs" / "case-format.md").read_text("utf-8") == case_format_markdown(), (
         "run `make docs`"
     )
+
+
+def test_unwritable_output_folder_is_one_line_not_a_traceback(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", "utf-8")
+    code = main(
+        ["run", str(CASES / "xiangtan"), "--out", str(blocker / "out"), "--formats", "json"]
+    )
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1 and err[0].startswith("error: ")
+    assert blocker.read_text("utf-8") == "not a folder"

@@ -74,8 +74,8 @@ LIGHT = colors.HexColor("#E5E7EB")
 INK = colors.HexColor("#1F2937")
 
 
-class FontError(RuntimeError):
-    """A font the PDF needs is not installed."""
+class FontError(FileNotFoundError):
+    """A font the PDF needs is not installed (a missing file: the CLI reports it as one)."""
 
 
 def _find_font(file_name: str) -> Path | None:
