@@ -358,10 +358,32 @@ def _cross_checks(d: Mapping[str, Any], problems: list[Problem]) -> None:
                     f"{loan['tenor_years']}; expected grace < tenor",
                 )
             )
-        if "disbursement" in loan and len(loan["disbursement"]) > loan["tenor_years"]:
+        disb = loan.get("disbursement", [1.0])
+        if len(disb) > loan["tenor_years"]:
             problems.append(
                 Problem("financing.loan.disbursement", "has more years than the loan tenor")
             )
+        else:
+            # The rules of appraisal.finance.loan_schedule, reported where they are broken.
+            n_disb = max((i + 1 for i, s in enumerate(disb) if s > 0), default=1)
+            grace = loan["grace_years"]
+            if 0 < grace < n_disb:
+                problems.append(
+                    Problem(
+                        "financing.loan.grace_years",
+                        f"{grace} ends before the last disbursement (loan year {n_disb - 1}); "
+                        f"expected at least {n_disb}, or 0 to repay from the end of "
+                        "disbursement",
+                    )
+                )
+            elif max(grace, n_disb) >= loan["tenor_years"]:
+                problems.append(
+                    Problem(
+                        "financing.loan.tenor_years",
+                        f"{loan['tenor_years']} leaves no repayment year after grace and "
+                        f"disbursement; expected more than {max(grace, n_disb)}",
+                    )
+                )
     sources = d.get("financing", {}).get("sources", [])
     if sources and sum(s.get("amount", 0.0) for s in sources) <= 0:
         problems.append(

@@ -172,3 +172,17 @@ def test_unwritable_output_folder_is_one_line_not_a_traceback(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1 and len(err) == 1 and err[0].startswith("error: ")
     assert blocker.read_text("utf-8") == "not a folder"
+
+
+def test_loan_grace_shorter_than_disbursement_is_a_located_error(tmp_path, capsys):
+    import copy
+
+    from tests.conftest import case_data
+
+    data = copy.deepcopy(case_data("xiangtan"))
+    data["financing"]["loan"]["grace_years"] = 2  # disbursed over 5 years
+    from appraisal.case import CaseError, parse_case
+
+    with pytest.raises(CaseError) as err:
+        parse_case(data, source="x.toml")
+    assert [p.path for p in err.value.problems] == ["financing.loan.grace_years"]
