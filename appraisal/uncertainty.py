@@ -308,12 +308,14 @@ class _Model:
         mult = self.multipliers(values)
         delays: dict[tuple[int, ...], tuple[FloatArray, FloatArray, npt.NDArray[np.intp]]] = {}
         out = []
+        term = np.empty((n, t))
         for use in (~self.carbon, self.carbon):
             part = np.zeros((n, t))
             for g in map(int, np.flatnonzero(use)):
                 key = self.delay_sets[g]
                 if not key:
-                    part += mult[:, g, None] * self.signed[g]
+                    np.multiply(mult[:, g, None], self.signed[g], out=term)
+                    part += term
                     continue
                 if key not in delays:
                     delay = values[:, list(key)].sum(axis=1)
@@ -325,9 +327,11 @@ class _Model:
                     delays[key] = (1.0 - frac, frac, np.minimum(whole, t).astype(np.intp))
                 keep, frac, k = delays[key]
                 table = self._tables[g]
-                part += (mult[:, g] * keep)[:, None] * table[k]
+                np.multiply((mult[:, g] * keep)[:, None], table[k], out=term)
+                part += term
                 if frac.any():
-                    part += (mult[:, g] * frac)[:, None] * table[k + 1]
+                    np.multiply((mult[:, g] * frac)[:, None], table[k + 1], out=term)
+                    part += term
             out.append(part)
         return out[0], out[1]
 
