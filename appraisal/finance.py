@@ -294,22 +294,29 @@ class IrrResult:
 def _polish(
     coef: FloatArray, z0: FloatArray, maxiter: int = 60
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Newton on each column of ``coef`` from ``z0``; returns z, |p(z)| and its noise bound."""
+    """Newton on each column of ``coef`` from ``z0``; returns z, |p(z)| and its noise bound.
+
+    A column stops when its step is below 1e-15 of z or stops shrinking (rounding
+    level reached; at a multiple root the steps shrink only linearly, and go on).
+    """
     z = z0.copy()
+    prev = np.full(z.size, np.inf)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         active = np.arange(z.size)
         for _ in range(maxiter):
             if active.size == 0:
                 break
-            c = coef[:, active]
             za = z[active]
-            p, dp = _horner(c, za, derivative=True)
+            p, dp = _horner(coef[:, active], za, derivative=True)
             assert dp is not None
             step = p / dp
-            ok = np.isfinite(step) & (za - step > 0)
-            z_new = np.where(ok, za - step, za)
-            z[active] = z_new
-            moving = ok & (np.abs(step) > 4 * _EPS * np.abs(za))
+            size = np.abs(step)
+            last = prev[active]
+            # a step that does not shrink is rounding noise: not taken, and the end
+            ok = np.isfinite(step) & (za - step > 0) & (size < last)
+            z[active] = np.where(ok, za - step, za)
+            moving = ok & (size > 1e-15 * za) & (size < 0.9 * last)
+            prev[active] = size
             active = active[moving]
         p, _ = _horner(coef, z, derivative=False)
         scale, _ = _horner(np.abs(coef), z, derivative=False)
