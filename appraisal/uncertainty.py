@@ -310,12 +310,12 @@ class _Model:
         out = []
         term = np.empty((n, t))
         for use in (~self.carbon, self.carbon):
-            part = np.zeros((n, t))
+            part = np.empty((n, t))
+            first = True  # the first term is written into ``part``, the others added
             for g in map(int, np.flatnonzero(use)):
                 key = self.delay_sets[g]
                 if not key:
-                    np.multiply(mult[:, g, None], self.signed[g], out=term)
-                    part += term
+                    first = _accumulate(part, term, first, mult[:, g], self.signed[g])
                     continue
                 if key not in delays:
                     delay = values[:, list(key)].sum(axis=1)
@@ -327,11 +327,11 @@ class _Model:
                     delays[key] = (1.0 - frac, frac, np.minimum(whole, t).astype(np.intp))
                 keep, frac, k = delays[key]
                 table = self._tables[g]
-                np.multiply((mult[:, g] * keep)[:, None], table[k], out=term)
-                part += term
+                first = _accumulate(part, term, first, mult[:, g] * keep, table, k)
                 if frac.any():
-                    np.multiply((mult[:, g] * frac)[:, None], table[k + 1], out=term)
-                    part += term
+                    first = _accumulate(part, term, first, mult[:, g] * frac, table, k + 1)
+            if first:
+                part.fill(0.0)
             out.append(part)
         return out[0], out[1]
 
@@ -339,6 +339,30 @@ class _Model:
         """(n, years) net economic stream of each scenario, with or without carbon."""
         without, carbon_value = self.parts(values)
         return without + carbon_value if carbon else without
+
+
+def _accumulate(
+    part: FloatArray,
+    term: FloatArray,
+    first: bool,
+    weight: FloatArray,
+    rows: FloatArray,
+    gather: npt.NDArray[np.intp] | None = None,
+) -> bool:
+    """``part (+)= weight[:, None] * rows`` (or ``* rows[gather]``), with no temporary.
+
+    The first term is written straight into ``part``; later ones go through ``term``.
+    Returns False (the next term is not the first).
+    """
+    dst = part if first else term
+    if gather is None:
+        np.multiply(weight[:, None], rows, out=dst)
+    else:
+        np.take(rows, gather, axis=0, out=dst)
+        dst *= weight[:, None]
+    if not first:
+        part += term
+    return False
 
 
 def scenario_net(
@@ -843,7 +867,9 @@ def sample(
         n = min(chunk_size, draws - start)
         z = rng.standard_normal((n, k))
         if correlations:
-            z = z @ factor.T
+            # einsum, not BLAS: OpenBLAS threads left spinning after a call take a 2-core
+            # machine's second core from the rest of the loop (measured: 2x slower)
+            z = np.einsum("ij,kj->ik", z, factor)
         out = np.empty((n, k))
         for j, var in enumerate(variables):
             out[:, j] = var.ppf(z[:, j])
@@ -1024,7 +1050,7 @@ def monte_carlo(
         if head:
             pairs.append((enpv_c, eirr_c, net0 + carbon_value))
         for j, (enpv, eirr, net) in enumerate(pairs):
-            enpv[sl] = net @ df
+            enpv[sl] = np.einsum("ij,j->i", net, df)  # not BLAS: see sample()
             r = np.asarray(irr(net, chunk_size=chunk_size), dtype=np.float64)
             eirr[sl] = r
             bad = ~np.isfinite(r)
