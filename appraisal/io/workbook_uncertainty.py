@@ -355,7 +355,10 @@ def _risk_sheet(wb: Workbook, result: AppraisalResult, names: Any) -> None:
         w.put(r, 1, key)
         fmt = _PCT if key.startswith(("eirr", "p_", "hurdle")) else None
         fmt = _MONEY if key.startswith("enpv") else fmt
-        coord = w.put(r, 2, value if value is not None else "n/a", _FIXED, fmt)
+        if value is None:  # as everywhere in the workbook: a null figure shows #N/A
+            coord = w.formula(r, 2, "NA()", math.nan, fmt, _FIXED)
+        else:
+            coord = w.put(r, 2, value, _FIXED, fmt)
         if names is not None and hasattr(names, "define"):
             names.define(f"risk_{key}", ws, coord)
         r += 1
