@@ -507,7 +507,7 @@ class SensitivityResult:
 def _delay_switching_value(
     streams: EconomicStreams, target: Target, base: float, carbon: bool
 ) -> float:
-    """Smallest delay (years) at which ENPV crosses zero, or NaN.
+    """Smallest delay (years) at which ENPV changes sign, or NaN when none does.
 
     ENPV(d) is piecewise linear in d (linear between whole years), so the whole-year
     grid brackets the first crossing and Brent's method finds it to rounding.
@@ -523,12 +523,12 @@ def _delay_switching_value(
 
     grid = np.arange(n + 2, dtype=np.float64)
     values = f(grid)
-    cross = np.flatnonzero(np.sign(values[1:]) != np.sign(base))
+    # a strict change of sign: an ENPV that only reaches 0 once every benefit has left
+    # the horizon (a case without costs) has no switching value
+    cross = np.flatnonzero(np.sign(values[1:]) * np.sign(base) < 0)
     if cross.size == 0:
         return math.nan
     k = int(cross[0])
-    if values[k + 1] == 0.0:
-        return float(grid[k + 1])
 
     def scalar(d: float) -> float:
         return float(f(np.array([d]))[0])

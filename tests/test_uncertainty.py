@@ -461,3 +461,28 @@ def test_workbook_sheets_recalculated_by_libreoffice(tmp_path):
     assert v["F7"] == pytest.approx(cap["switching_value"], rel=1e-9)
     risk = _sheet_values(out, "Risk")
     assert risk["B5"] == 2000  # draws
+
+
+def test_no_delay_switching_value_when_enpv_never_changes_sign():
+    # Benefits only (no cost): ENPV stays positive until every benefit has left the
+    # horizon, where it is exactly 0: no delay makes the project fail, so no SV.
+    streams = EconomicStreams(
+        (Atom("benefit", "a", "b"),), np.array([[0.0, 5.0, 5.0]]), (1, 2, 3), 0.1, True, True
+    )
+    row = sensitivity(streams).table.set_index("test").loc["benefits delayed 1 year"]
+    assert math.isnan(row["switching_value"])
+    # ... and with a negative base ENPV a delay only makes it worse: no SV either
+    t = sensitivity(_hand_streams_negative()).table.set_index("test")
+    assert math.isnan(t.loc["benefits delayed 1 year", "switching_value"])
+
+
+def _hand_streams_negative() -> EconomicStreams:
+    """Capital 100, benefits 50 and 50: ENPV < 0 at 10%."""
+    return EconomicStreams(
+        (Atom("capital", "a"), Atom("benefit", "a", "b")),
+        np.array([[100.0, 0.0, 0.0], [0.0, 50.0, 50.0]]),
+        (1, 2, 3),
+        0.10,
+        False,
+        True,
+    )
