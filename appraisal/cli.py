@@ -181,8 +181,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a case file; print 'ok' or one line per problem."""
     from appraisal.io.cases import load_case
+    from appraisal.workflow import appraise
 
     case = load_case(args.case)
+    # Appraising finds what only the whole case shows (e.g. risk variables naming a
+    # component that does not exist); nothing is written.
+    appraise(case)
     print(f"ok: {args.case}: {case.meta.name}: {len(case.components)} components")
     return 0
 
