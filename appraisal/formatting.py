@@ -6,7 +6,19 @@ table, the PDF and the workbook show the same digits.
 
 from __future__ import annotations
 
-__all__ = ["EXCEL_FORMATS", "count", "money", "per_tonne", "rate", "ratio", "tonnes"]
+from typing import Any
+
+__all__ = [
+    "EXCEL_FORMATS",
+    "count",
+    "money",
+    "per_tonne",
+    "rate",
+    "ratio",
+    "summary_headers",
+    "summary_row",
+    "tonnes",
+]
 
 DASH = "n/a"
 
@@ -50,3 +62,36 @@ EXCEL_FORMATS = {
     "count": "#,##0",
     "per_tonne": "#,##0.00",
 }
+
+
+def summary_headers(currency: str) -> list[str]:
+    """Column headers of the key-results table (terminal and PDF)."""
+    return [
+        "component",
+        "ENPV",
+        "EIRR",
+        "BCR",
+        "ENPV w/o C",
+        "EIRR w/o C",
+        "FIRR",
+        "tCO2e avoided",
+        f"{currency}/tCO2e",
+        "jobs (constr.)",
+    ]
+
+
+def summary_row(label: str, block: dict[str, Any]) -> list[str]:
+    """One row of the key-results table, from a JSON block (program or component)."""
+    e, f, g, a, c = (block[k] for k in ("economic", "financial", "ghg", "abatement", "cobenefits"))
+    return [
+        label,
+        money(e["enpv"]),
+        rate(e["eirr"]),
+        ratio(e["bcr"]),
+        money(e["enpv_without_carbon"]),
+        rate(e["eirr_without_carbon"]),
+        rate(f["firr"]),
+        tonnes(g["reduction_tco2e_total"]),
+        per_tonne(a["cost_per_tco2e"]),
+        count(c["jobs_construction_job_years"]),
+    ]

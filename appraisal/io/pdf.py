@@ -430,21 +430,7 @@ def _section_project(result: AppraisalResult, n: _Numbering) -> list[Flowable]:
     currency = meta.currency
     rows2 = []
     for label, b in _blocks(result):
-        ee, f, g, a, c = (b[k] for k in ("economic", "financial", "ghg", "abatement", "cobenefits"))
-        rows2.append(
-            [
-                label,
-                fmt.money(ee["enpv"]),
-                fmt.rate(ee["eirr"]),
-                fmt.ratio(ee["bcr"]),
-                fmt.money(ee["enpv_without_carbon"]),
-                fmt.rate(ee["eirr_without_carbon"]),
-                fmt.rate(f["firr"]),
-                fmt.tonnes(g["reduction_tco2e_total"]),
-                fmt.per_tonne(a["cost_per_tco2e"]),
-                fmt.count(c["jobs_construction_job_years"]),
-            ]
-        )
+        rows2.append(fmt.summary_row(label, b))
     t2 = _table(
         [
             "Component",

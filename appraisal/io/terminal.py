@@ -42,37 +42,10 @@ def summary_table(result: AppraisalResult) -> str:
         f"carbon: {s['carbon_price']['path']}",
         "",
     ]
-    headers = [
-        "component",
-        "ENPV",
-        "EIRR",
-        "BCR",
-        "ENPV w/o C",
-        "EIRR w/o C",
-        "FIRR",
-        "tCO2e avoided",
-        f"{meta.currency}/tCO2e",
-        "jobs (constr.)",
-    ]
+    headers = fmt.summary_headers(meta.currency)
     rows = []
     for block in [*s["components"], {"id": "PROGRAM", **s}]:
-        ee, f, g, a, c = (
-            block[k] for k in ("economic", "financial", "ghg", "abatement", "cobenefits")
-        )
-        rows.append(
-            [
-                block["id"],
-                fmt.money(ee["enpv"]),
-                fmt.rate(ee["eirr"]),
-                fmt.ratio(ee["bcr"]),
-                fmt.money(ee["enpv_without_carbon"]),
-                fmt.rate(ee["eirr_without_carbon"]),
-                fmt.rate(f["firr"]),
-                fmt.tonnes(g["reduction_tco2e_total"]),
-                fmt.per_tonne(a["cost_per_tco2e"]),
-                fmt.count(c["jobs_construction_job_years"]),
-            ]
-        )
+        rows.append(fmt.summary_row(block["id"], block))
     lines += _table(headers, rows)
     f = s["financial"]
     lines += [
