@@ -57,6 +57,39 @@ def summary_table(result: AppraisalResult) -> str:
         reason = e.get(f"{key}_reason") if key == "eirr" else f.get(f"{key}_reason")
         if reason:
             lines.append(f"{key.upper()}: {reason}")
+    tests = s.get("sensitivity") or []
+    if tests:
+        rows = []
+        for t in tests:
+            sv = t["switching_value"]
+            if t["unit"] == "years":
+                change = f"+{t['change']:g} yr" if t["change"] is not None else ""
+                sv_text = fmt.DASH if sv is None else f"{sv:.2f} yr"
+            else:
+                change = "" if t["change"] is None else f"{t['change'] * 100:+.0f}%"
+                sv_text = fmt.DASH if sv is None else f"{sv * 100:+.1f}%"
+            si = t["sensitivity_indicator"]
+            rows.append(
+                [
+                    t["test"],
+                    change,
+                    fmt.money(t["enpv"]),
+                    fmt.rate(t["eirr"]),
+                    fmt.DASH if si is None else f"{si:.2f}",
+                    sv_text,
+                ]
+            )
+        lines += ["", "Sensitivity (ADB standard tests, program):"]
+        lines += _table(["test", "change", "ENPV", "EIRR", "SI", "switching value"], rows)
+    risk = s.get("risk")
+    if risk:
+        lines += [
+            "",
+            f"Risk ({risk['draws']:,} draws, seed {risk['seed']}): "
+            f"P(ENPV < 0) {risk['p_enpv_negative']:.1%}; EIRR p5/p50/p95 "
+            f"{fmt.rate(risk['eirr_p5'])} / {fmt.rate(risk['eirr_p50'])} / "
+            f"{fmt.rate(risk['eirr_p95'])}",
+        ]
     warnings = [c for c in s["checks"] if c["severity"] == "warning"]
     if warnings:
         lines.append("")
