@@ -69,9 +69,9 @@ _BLOCK: Final = 8192
 # Rates at which the NPV of every stream is evaluated in one matrix product to bracket
 # a unique root (clipped to the search range, which is added). Dense where IRRs lie.
 _GRID_RATES: Final = (
-    -0.9, -0.75, -0.6, -0.45, -0.3, -0.2, -0.14, -0.1, -0.07, -0.04, -0.02, 0.0, 0.02, 0.04,
-    0.06, 0.08, 0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.23, 0.26, 0.3, 0.35, 0.4, 0.5, 0.65,
-    0.85, 1.1, 1.5, 2.2, 3.3, 5.0, 7.5,
+    -0.9, -0.75, -0.6, -0.45, -0.3, -0.2, -0.14, -0.09, -0.05, -0.02, 0.0, 0.02, 0.04, 0.06,
+    0.08, 0.1, 0.125, 0.15, 0.18, 0.21, 0.25, 0.3, 0.36, 0.45, 0.6, 0.8, 1.1, 1.6, 2.5, 4.0,
+    6.5,
 )  # fmt: skip
 
 
@@ -165,17 +165,30 @@ def _split_rate(n_years: int) -> float:
     return -min(0.5, 1.0 - 10.0 ** (-250.0 / max(n_years - 1, 1)))
 
 
+@dataclass(frozen=True)
+class _Grid:
+    """Bracketing grid for one stream length and search range (see :func:`_grid`)."""
+
+    rates: FloatArray  # non-decreasing, low .. high
+    z: FloatArray  # root variable at each rate: 1/(1+r), or 1+r where ``form_y``
+    mat: FloatArray  # (grid, years): product with a stream = the polynomial in z
+    form_y: BoolArray  # grid point in the 1+r form
+    # Per index k of the first grid point above a root (bracket k-1, k):
+    z_lo: FloatArray  # bracket end with the smaller z
+    z_hi: FloatArray  # bracket end with the larger z
+    extra: IntArray  # (2, grid): two more points of the same form, nearest first, or -1
+    degenerate: BoolArray  # k-1 and k are the split rate in its two forms
+
+
 @functools.lru_cache(maxsize=64)
-def _grid(
-    n_years: int, low: float, high: float
-) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray]:
+def _grid(n_years: int, low: float, high: float) -> _Grid:
     """Bracketing grid for the search range.
 
-    Returns the rates (non-decreasing, from ``low`` to ``high``, with the split rate of
-    :func:`_split_rate` twice when inside: once in each form), the matching root
-    variable z (``1/(1+r)`` or ``1+r``), the (grid, years) matrix whose product with a
-    stream gives the polynomial in that variable at each rate (the NPV times a positive
-    factor), and whether each grid point is in the ``1+r`` form.
+    The rates run from ``low`` to ``high`` through the dense list ``_GRID_RATES``, with
+    the split rate of :func:`_split_rate` twice when inside (once in each form). The
+    matrix gives, in one product with a (years, streams) array, every stream's
+    polynomial in its root variable at every grid rate: the NPV times a positive
+    factor, so with the NPV's sign.
     """
     split = _split_rate(n_years)
     inner = [r for r in _GRID_RATES if low < r < high and r != split]
@@ -189,21 +202,37 @@ def _grid(
     t = np.arange(n_years, dtype=np.float64)
     powers = np.where(form_y[:, None], (n_years - 1 - t)[None, :], t[None, :])
     mat = np.ascontiguousarray(z[:, None] ** powers)
-    for a in (rates, z, mat, form_y):
+    g = rates.size
+    k = np.arange(g)
+    km1 = np.maximum(k - 1, 0)
+    # z = 1+r increases with r, z = 1/(1+r) decreases.
+    z_lo = np.where(form_y, z[km1], z)
+    z_hi = np.where(form_y, z, z[km1])
+    # Inverse interpolation wants up to two more points of the same form as the bracket,
+    # nearest first (in the 1+r form, k+1 may be the other copy of the split rate).
+    extra = np.full((2, g), -1, dtype=np.intp)
+    for i in range(1, g):
+        order = [i - 2, i + 1, i - 3, i + 2] if form_y[i] else [i + 1, i - 2, i + 2, i - 3]
+        found = [c for c in order if 0 <= c < g and form_y[c] == form_y[i] == form_y[i - 1]]
+        for n, c in enumerate(found[:2]):
+            extra[n, i] = c
+    degenerate = (k > 0) & (rates[km1] == rates)
+    grid = _Grid(rates, z, mat, form_y, z_lo, z_hi, extra, degenerate)
+    for a in (rates, z, mat, form_y, z_lo, z_hi, extra, degenerate):
         a.setflags(write=False)
-    return rates, z, mat, form_y
+    return grid
 
 
-def _serial_matmul(a: FloatArray, b: FloatArray) -> FloatArray:
-    """``a @ b`` for a small ``a`` and a wide ``b``, in single-threaded column pieces."""
-    g, t = a.shape
-    m = b.shape[1]
+def _serial_matmul_rows(a: FloatArray, b: FloatArray) -> FloatArray:
+    """``a @ b`` for a tall ``a`` and a small ``b``, in single-threaded row pieces."""
+    m, t = a.shape
+    g = b.shape[1]
     step = max(1, _SERIAL_GEMM // max(g * t, 1))
     if m <= step:
         return np.asarray(a @ b, dtype=np.float64)
-    out = np.empty((g, m))
+    out = np.empty((m, g))
     for s in range(0, m, step):
-        np.matmul(a, b[:, s : s + step], out=out[:, s : s + step])
+        np.matmul(a[s : s + step], b, out=out[s : s + step])
     return out
 
 
@@ -474,13 +503,22 @@ def irr_roots(values: npt.ArrayLike, *, low: float = -0.99, high: float = 10.0) 
     return [float(r) for r in roots]
 
 
-def _irr_block(v: FloatArray, low: float, high: float) -> FloatArray:
-    """IRR of each row of ``v`` (m, T): the root when exactly one lies in range, else NaN."""
+def _irr_block(
+    v: FloatArray, low: float, high: float, buffer: FloatArray | None = None
+) -> FloatArray:
+    """IRR of each row of ``v`` (m, T): the root when exactly one lies in range, else NaN.
+
+    ``buffer``, at least (T, m), receives the transposed flows (reused across blocks).
+    """
     m, t = v.shape
     out = np.full(m, np.nan)
     if t < 2:
         return out
-    vt = v.T.copy()  # (years, streams), private: modified in place below
+    if buffer is None:
+        vt = v.T.copy()
+    else:  # (years, streams), private: modified in place below
+        vt = buffer[:, :m]
+        np.copyto(vt, v.T)
     # Descartes' rule: exactly one sign change gives exactly one root x = 1/(1+r) > 0.
     # Fast test: outflows first is "negative at t=0, never negative again once not,
     # some inflow later" (zeros allowed after the first inflow); inflows first likewise.
@@ -495,7 +533,6 @@ def _irr_block(v: FloatArray, low: float, high: float) -> FloatArray:
     settled = single.copy()
     if not single.all():
         rest = np.flatnonzero(~single)
-        _check_finite(v[rest])  # NaN or inf would otherwise read as "no sign change"
         settled[rest] = ~any_neg[rest] | ~any_pos[rest]  # one sign only: no root
     if not settled.all():
         rest = np.flatnonzero(~settled)
@@ -507,13 +544,16 @@ def _irr_block(v: FloatArray, low: float, high: float) -> FloatArray:
         if multi.size:
             rows, roots = _real_roots_batch(v[multi], low, high)
             out[multi] = _unique_root(rows, roots, multi.size)
+    if not np.isfinite(vt).all():
+        _check_finite(v)  # NaN or inf can also pass the fast test: name it here
     if flip.any():
         vt[:, flip] = -vt[:, flip]
+    sign = np.where(flip, -1.0, 1.0)
     if single.all():
-        out[:] = _irr_single(vt, low, high)
+        out[:] = _irr_single(v, vt, sign, low, high)
     elif single.any():
         idx = np.flatnonzero(single)
-        out[idx] = _irr_single(np.ascontiguousarray(vt[:, idx]), low, high)
+        out[idx] = _irr_single(v[idx], np.ascontiguousarray(vt[:, idx]), sign[idx], low, high)
     return out
 
 
@@ -526,75 +566,94 @@ def _unique_root(rows: IntArray, roots: FloatArray, n: int) -> FloatArray:
     return out
 
 
-def _irr_single(vt: FloatArray, low: float, high: float) -> FloatArray:
-    """Streams with one sign change, outflows first: grid bracket, then safeguarded Newton.
+def _irr_single(
+    v: FloatArray, vt: FloatArray, sign: FloatArray, low: float, high: float
+) -> FloatArray:
+    """Streams with one sign change: grid bracket, then Newton, all vectorised.
 
-    ``vt`` is (years, streams), modified in place. NPV(r) is positive below the unique
-    root and negative above it. No loop over streams.
+    ``v`` (streams, years) holds the flows, ``vt`` (years, streams) the same times
+    ``sign`` (-1 for streams negated to put their outflows first), and is modified in
+    place. ``sign`` x NPV(r) is positive below the unique root, negative above it.
     """
-    t, m = vt.shape
-    rates, zg, mat, form_y = _grid(t, low, high)
-    g = rates.size
+    m, t = v.shape
+    grid = _grid(t, low, high)
+    g = grid.rates.size
     out = np.full(m, np.nan)
     with np.errstate(over="ignore", invalid="ignore"):
-        f = _serial_matmul(mat, vt)  # (grid, streams): NPV x a positive factor
-        finite = np.isfinite(f.sum(axis=0))
-    if not finite.all():  # inf flows, or overflow of flows near 1e300
-        bad = np.flatnonzero(~finite)
-        vb = vt[:, bad].T
-        _check_finite(vb)
-        rows, roots = _real_roots_batch(np.ascontiguousarray(vb), low, high)
-        out[bad] = _unique_root(rows, roots, bad.size)
-        f[:, bad] = -1.0  # excluded below
-    # grid rates below the root (the positive values are a prefix: one root)
-    above = (f > 0).view(np.uint8).sum(axis=0, dtype=np.uint8 if g < 256 else np.intp)
-    above = above.astype(np.intp)
-    cols = np.arange(m)
+        f = _serial_matmul_rows(v, grid.mat.T)  # (streams, grid): NPV x positive factor
+    if (sign < 0).any():
+        f *= sign[:, None]
+    # First grid rate at or above the root: the positive values are a prefix (one root).
+    above = (f <= 0).argmax(axis=1)
+    above[f[:, -1] > 0] = g  # root above the range
+    k = np.minimum(above, g - 1)
     flat = f.ravel()
-    k = np.minimum(above, g - 1)  # grid index at or just above the root
-    km1 = np.maximum(k - 1, 0)
-    f_k = flat[k * m + cols]
+    rows_g = np.arange(m) * g
+    f_k = flat.take(rows_g + k)
+    finite = np.isfinite(f_k)  # overflow of flows near 1e300: left to the eigenvalues
     # A root exactly at a grid rate, or (within rounding) at the split rate.
-    hit = (above < g) & ((f_k == 0) | ((above > 0) & (rates[km1] == rates[k]))) & finite
-    out[hit] = rates[k[hit]]
+    hit = (above < g) & ((f_k == 0) | grid.degenerate.take(k)) & finite
+    if hit.any():
+        out[hit] = grid.rates.take(k[hit])
     inside = (above > 0) & (above < g) & ~hit & finite
+    if not finite.all():
+        bad = np.flatnonzero(~finite)
+        rows, roots = _real_roots_batch(np.ascontiguousarray(v[bad]), low, high)
+        out[bad] = _unique_root(rows, roots, bad.size)
     if not inside.any():
         return out
     # Root variable z: 1/(1+r), or 1+r where the polynomial is sum v_t z^(T-1-t) (same
-    # roots). Oriented so that h(z) < 0 below the root in z and > 0 above it.
-    in_y = form_y[k]
-    y_cols = inside & in_y
-    if y_cols.any():
+    # roots); oriented so that h(z) < 0 below the root in z and > 0 above it.
+    in_y = grid.form_y.take(k)
+    if in_y.any():
+        y_cols = inside & in_y
         vt[:, y_cols] = -vt[::-1, y_cols]
-    f_km1 = flat[km1 * m + cols]
-    z_k, z_km1 = zg[k], zg[km1]
-    h_k = np.where(in_y, -f_k, f_k)
-    h_km1 = np.where(in_y, -f_km1, f_km1)
-    # Inverse quadratic interpolation through the bracket and the next grid point of the
-    # same form (error of order h^3 on the grid step h), else linear.
-    j = np.where(in_y, k - 2, k + 1)
-    j = np.where((j < g) & (form_y[np.minimum(j, g - 1)] == in_y), j, k - 2)
-    j_ok = (j >= 0) & (form_y[np.maximum(j, 0)] == in_y)
-    j = np.maximum(j, 0)
-    f_j = flat[j * m + cols]
-    h_j = np.where(in_y, -f_j, f_j)
-    z_j = zg[j]
-    z_lo = np.where(in_y, z_km1, z_k)
-    z_hi = np.where(in_y, z_k, z_km1)
+    f_km1 = flat.take(rows_g + np.maximum(k - 1, 0))
+    z_k = grid.z.take(k)
+    z_km1 = grid.z.take(np.maximum(k - 1, 0))
+    z_lo = grid.z_lo.take(k)
+    z_hi = grid.z_hi.take(k)
+    e1 = grid.extra[0].take(k)
+    e2 = grid.extra[1].take(k)
+    f_1 = flat.take(rows_g + np.maximum(e1, 0))
+    f_2 = flat.take(rows_g + np.maximum(e2, 0))
+    z_1 = grid.z.take(np.maximum(e1, 0))
+    z_2 = grid.z.take(np.maximum(e2, 0))
+    # Inverse interpolation z(f) at f = 0 (Lagrange) through the bracket and up to two
+    # more grid points of the same form: cubic (error of order h^4 on the grid step h),
+    # else quadratic, else linear; the first that lands inside the bracket is used. The
+    # sign and scale of the polynomial cancel out.
     with np.errstate(divide="ignore", invalid="ignore"):
-        z_lin = z_k - h_k * (z_km1 - z_k) / (h_km1 - h_k)
-        z_iqi = (
-            z_k * h_km1 * h_j / ((h_k - h_km1) * (h_k - h_j))
-            + z_km1 * h_k * h_j / ((h_km1 - h_k) * (h_km1 - h_j))
-            + z_j * h_k * h_km1 / ((h_j - h_k) * (h_j - h_km1))
+        d_km = f_k - f_km1
+        d_k1 = f_k - f_1
+        d_m1 = f_km1 - f_1
+        z0 = z_k - f_k * (z_km1 - z_k) / (f_km1 - f_k)  # linear
+        quad = (
+            z_k * f_km1 * f_1 / (d_km * d_k1)
+            - z_km1 * f_k * f_1 / (d_km * d_m1)
+            + z_1 * f_k * f_km1 / (d_k1 * d_m1)
         )
-    z0 = np.where(j_ok & (z_iqi > z_lo) & (z_iqi < z_hi), z_iqi, z_lin)
+        ok = (e1 >= 0) & (quad > z_lo) & (quad < z_hi)
+        np.copyto(z0, quad, where=ok)
+        d_k2 = f_k - f_2
+        d_m2 = f_km1 - f_2
+        d_12 = f_1 - f_2
+        cubic = (
+            z_km1 * f_k * f_1 * f_2 / (d_km * d_m1 * d_m2)
+            - z_k * f_km1 * f_1 * f_2 / (d_km * d_k1 * d_k2)
+            - z_1 * f_k * f_km1 * f_2 / (d_k1 * d_m1 * d_12)
+            + z_2 * f_k * f_km1 * f_1 / (d_k2 * d_m2 * d_12)
+        )
+        ok = (e2 >= 0) & (cubic > z_lo) & (cubic < z_hi)
+        np.copyto(z0, cubic, where=ok)
     z = _fast_newton(vt, z0, z_lo, z_hi)
     retry = inside & ~np.isfinite(z)
     if retry.any():  # the fast iteration left the bracket or did not settle: safeguard
         idx = np.flatnonzero(retry)
+        lo, hi, start = z_lo[idx], z_hi[idx], z0[idx]
+        start = np.where(np.isfinite(start), start, 0.5 * (lo + hi))
         z[idx] = _bracketed_newton(
-            np.ascontiguousarray(vt[:, idx]), z0[idx], z_lo[idx], z_hi[idx], np.ones(idx.size, bool)
+            np.ascontiguousarray(vt[:, idx]), start, lo, hi, np.ones(idx.size, bool)
         )
     out[inside] = _to_rate(z, in_y)[inside]
     return out
@@ -748,13 +807,14 @@ def irr(
     if v.ndim == 1:
         _check_finite(v)
         return float(_irr_block(v[None, :], low, high)[0])
-    n = v.shape[0]
+    n, t = v.shape
     out = np.empty(n)
     step = min(chunk_size, _BLOCK)
+    buffer = np.empty((t, min(step, n)))
     for s in range(0, n, step):
         block = v[s : s + step]
         try:
-            out[s : s + step] = _irr_block(block, low, high)
+            out[s : s + step] = _irr_block(block, low, high, buffer)
         except ValueError:
             _check_finite(v)  # re-raise with the row numbered in the whole array
             raise
