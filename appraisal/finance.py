@@ -176,7 +176,8 @@ class _Grid:
     # Per index k of the first grid point above a root (bracket k-1, k):
     z_lo: FloatArray  # bracket end with the smaller z
     z_hi: FloatArray  # bracket end with the larger z
-    extra: IntArray  # (2, grid): two more points of the same form, nearest first, or -1
+    points: IntArray  # (4, grid): k-1, k and two more points of the same form (or k)
+    has_extra: BoolArray  # (2, grid): whether each of the two more points exists
     degenerate: BoolArray  # k-1 and k are the split rate in its two forms
 
 
@@ -217,8 +218,12 @@ def _grid(n_years: int, low: float, high: float) -> _Grid:
         for n, c in enumerate(found[:2]):
             extra[n, i] = c
     degenerate = (k > 0) & (rates[km1] == rates)
-    grid = _Grid(rates, z, mat, form_y, z_lo, z_hi, extra, degenerate)
-    for a in (rates, z, mat, form_y, z_lo, z_hi, extra, degenerate):
+    has_extra = extra >= 0
+    points = np.stack(
+        [km1, k, np.where(has_extra[0], extra[0], k), np.where(has_extra[1], extra[1], k)]
+    )
+    grid = _Grid(rates, z, mat, form_y, z_lo, z_hi, points, has_extra, degenerate)
+    for a in (rates, z, mat, form_y, z_lo, z_hi, points, has_extra, degenerate):
         a.setflags(write=False)
     return grid
 
@@ -519,33 +524,35 @@ def _irr_block(
     else:  # (years, streams), private: modified in place below
         vt = buffer[:, :m]
         np.copyto(vt, v.T)
+    if not np.isfinite(vt).all():
+        _check_finite(v)  # name the first NaN or inf
     # Descartes' rule: exactly one sign change gives exactly one root x = 1/(1+r) > 0.
-    # Fast test: outflows first is "negative at t=0, never negative again once not,
-    # some inflow later" (zeros allowed after the first inflow); inflows first likewise.
+    # Fast test, outflows first: negative at t = 0, never negative again once not, and
+    # some inflow (zeros allowed after the first inflow).
     neg = vt < 0
-    pos = vt > 0
-    any_neg = np.asarray(neg.any(axis=0))
-    any_pos = np.asarray(pos.any(axis=0))
-    out_in = neg[0] & any_pos & ~(neg[1:] > neg[:-1]).any(axis=0)
-    in_out = pos[0] & any_neg & ~(pos[1:] > pos[:-1]).any(axis=0)
-    single = out_in | in_out
-    flip = in_out  # negated (same roots) so that every stream has its outflows first
-    settled = single.copy()
+    single = neg[0] & (vt.max(axis=0) > 0) & ~(neg[1:] > neg[:-1]).any(axis=0)
+    flip = np.zeros(m, dtype=bool)  # negated (same roots) to put the outflows first
     if not single.all():
         rest = np.flatnonzero(~single)
-        settled[rest] = ~any_neg[rest] | ~any_pos[rest]  # one sign only: no root
-    if not settled.all():
-        rest = np.flatnonzero(~settled)
-        changes, last = _sign_changes(vt[:, rest])
-        one = changes == 1
-        single[rest[one]] = True
-        flip[rest[one]] = last[one] < 0
-        multi = rest[changes >= 2]
-        if multi.size:
-            rows, roots = _real_roots_batch(v[multi], low, high)
-            out[multi] = _unique_root(rows, roots, multi.size)
-    if not np.isfinite(vt).all():
-        _check_finite(v)  # NaN or inf can also pass the fast test: name it here
+        vr = vt[:, rest]
+        neg_r = vr < 0
+        pos_r = vr > 0
+        any_neg = neg_r.any(axis=0)
+        in_out = pos_r[0] & any_neg & ~(pos_r[1:] > pos_r[:-1]).any(axis=0)
+        single[rest] = in_out
+        flip[rest] = in_out
+        # Neither pattern: no root when one sign only, else count the sign changes.
+        other = ~in_out & any_neg & pos_r.any(axis=0)
+        if other.any():
+            rest = rest[other]
+            changes, last = _sign_changes(vr[:, other])
+            one = changes == 1
+            single[rest[one]] = True
+            flip[rest[one]] = last[one] < 0
+            multi = rest[changes >= 2]
+            if multi.size:
+                rows, roots = _real_roots_batch(v[multi], low, high)
+                out[multi] = _unique_root(rows, roots, multi.size)
     if flip.any():
         vt[:, flip] = -vt[:, flip]
     sign = np.where(flip, -1.0, 1.0)
@@ -608,44 +615,38 @@ def _irr_single(
     if in_y.any():
         y_cols = inside & in_y
         vt[:, y_cols] = -vt[::-1, y_cols]
-    f_km1 = flat.take(rows_g + np.maximum(k - 1, 0))
-    z_k = grid.z.take(k)
-    z_km1 = grid.z.take(np.maximum(k - 1, 0))
+    points = grid.points[:, k]  # (4, streams): grid indices k-1, k and two more
+    f_km1, f_k, f_1, f_2 = flat.take(points + rows_g)
+    z_km1, z_k, z_1, z_2 = grid.z.take(points)
     z_lo = grid.z_lo.take(k)
     z_hi = grid.z_hi.take(k)
-    e1 = grid.extra[0].take(k)
-    e2 = grid.extra[1].take(k)
-    f_1 = flat.take(rows_g + np.maximum(e1, 0))
-    f_2 = flat.take(rows_g + np.maximum(e2, 0))
-    z_1 = grid.z.take(np.maximum(e1, 0))
-    z_2 = grid.z.take(np.maximum(e2, 0))
-    # Inverse interpolation z(f) at f = 0 (Lagrange) through the bracket and up to two
-    # more grid points of the same form: cubic (error of order h^4 on the grid step h),
-    # else quadratic, else linear; the first that lands inside the bracket is used. The
-    # sign and scale of the polynomial cancel out.
+    # Inverse interpolation z(f) at f = 0 (Lagrange) through the bracket and two more
+    # grid points of the same form: cubic (error of order h^4 on the grid step h), else
+    # quadratic, else linear, whichever first lands inside the bracket. The sign and
+    # scale of the polynomial cancel out.
     with np.errstate(divide="ignore", invalid="ignore"):
         d_km = f_k - f_km1
         d_k1 = f_k - f_1
         d_m1 = f_km1 - f_1
-        z0 = z_k - f_k * (z_km1 - z_k) / (f_km1 - f_k)  # linear
-        quad = (
-            z_k * f_km1 * f_1 / (d_km * d_k1)
-            - z_km1 * f_k * f_1 / (d_km * d_m1)
-            + z_1 * f_k * f_km1 / (d_k1 * d_m1)
-        )
-        ok = (e1 >= 0) & (quad > z_lo) & (quad < z_hi)
-        np.copyto(z0, quad, where=ok)
         d_k2 = f_k - f_2
         d_m2 = f_km1 - f_2
         d_12 = f_1 - f_2
-        cubic = (
+        z0 = (
             z_km1 * f_k * f_1 * f_2 / (d_km * d_m1 * d_m2)
             - z_k * f_km1 * f_1 * f_2 / (d_km * d_k1 * d_k2)
             - z_1 * f_k * f_km1 * f_2 / (d_k1 * d_m1 * d_12)
             + z_2 * f_k * f_km1 * f_1 / (d_k2 * d_m2 * d_12)
         )
-        ok = (e2 >= 0) & (cubic > z_lo) & (cubic < z_hi)
-        np.copyto(z0, cubic, where=ok)
+        ok = grid.has_extra[1].take(k) & (z0 > z_lo) & (z0 < z_hi)
+        if not (ok | ~inside).all():
+            quad = (
+                z_k * f_km1 * f_1 / (d_km * d_k1)
+                - z_km1 * f_k * f_1 / (d_km * d_m1)
+                + z_1 * f_k * f_km1 / (d_k1 * d_m1)
+            )
+            ok_quad = grid.has_extra[0].take(k) & (quad > z_lo) & (quad < z_hi)
+            linear = z_k - f_k * (z_km1 - z_k) / (f_km1 - f_k)
+            z0 = np.where(ok, z0, np.where(ok_quad, quad, linear))
     z = _fast_newton(vt, z0, z_lo, z_hi)
     retry = inside & ~np.isfinite(z)
     if retry.any():  # the fast iteration left the bracket or did not settle: safeguard
