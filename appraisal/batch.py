@@ -29,7 +29,6 @@ import pandas as pd
 
 from appraisal import formatting as fmt
 from appraisal.case import CaseError
-from appraisal.cluster import text_table
 from appraisal.result import to_json
 
 __all__ = [
@@ -361,7 +360,7 @@ def portfolio_text(items: Sequence[BatchItem]) -> str:
                 fmt.per_tonne(rec["cost_per_tco2e"]),
             ]
         )
-    lines = text_table(
+    lines = fmt.text_table(
         ["case", "money", "ENPV", "EIRR", "FIRR", "tCO2e avoided", "cost/tCO2e"], rows
     )
     return "\n".join(lines) + "\n"
@@ -391,9 +390,10 @@ def fund_inputs(
     """
     import tomllib
 
-    from appraisal.cluster import cluster_case_paths, parse_cluster_spec
+    from appraisal.cluster import parse_cluster_spec
     from appraisal.fund import project_table
     from appraisal.io.cases import load_case
+    from appraisal.io.clusters import cluster_case_paths
     from appraisal.workflow import appraise
 
     files: list[Path] = []

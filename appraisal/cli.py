@@ -103,7 +103,8 @@ def _write_rendered(out: Path, stem: str, rendered: dict[str, bytes]) -> None:
 
 def cmd_cluster(args: argparse.Namespace) -> int:
     """Combine a city cluster's programs: trajectories, peak vs target, ENPV/EIRR, MAC curve."""
-    from appraisal.cluster import appraise_cluster_folder, cluster_text
+    from appraisal.cluster import cluster_text
+    from appraisal.io.clusters import appraise_cluster_folder
 
     cr = appraise_cluster_folder(args.folder)
     out = Path(args.out) if args.out else Path("out") / Path(args.folder).resolve().name

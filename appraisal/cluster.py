@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,7 +28,7 @@ import pandas as pd
 
 from appraisal import formatting as fmt
 from appraisal.abatement import levelized_cost, mac_curve
-from appraisal.case import Case, CaseError
+from appraisal.case import CaseError
 from appraisal.economics import economic_indicators, interpolate_path
 from appraisal.finance import npv
 from appraisal.result import AppraisalResult, to_json
@@ -40,14 +39,11 @@ __all__ = [
     "ClusterSpec",
     "PeakAssessment",
     "appraise_cluster",
-    "appraise_cluster_folder",
     "assess_peak",
     "city_trajectory",
     "cluster_text",
-    "load_cluster",
     "parse_cluster_spec",
     "peak",
-    "text_table",
 ]
 
 
@@ -192,19 +188,6 @@ def city_trajectory(
     return pd.DataFrame({"baseline": base, "reduction": red, "with_program": base - red}, index=idx)
 
 
-def text_table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    """Plain-text table lines: first column left-aligned, the others right-aligned."""
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        )
-
-    return [line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
-
-
 # ---------------------------------------------------------------- the cluster file
 class ClusterError(ValueError):
     """A cluster definition has problems (reported like a case's)."""
@@ -313,47 +296,6 @@ def parse_cluster_spec(data: Mapping[str, Any], *, source: str = "cluster.toml")
         source=str(c.get("source", "")),
         fund={k: (dict(v) if isinstance(v, Mapping) else v) for k, v in fund.items()},
     )
-
-
-def cluster_case_paths(folder: Path, spec: ClusterSpec) -> list[Path]:
-    """A cluster folder's city case files: those listed, else each ``*.toml`` but cluster.toml."""
-    if spec.cities:
-        return [folder / c for c in spec.cities]
-    return sorted(p for p in folder.glob("*.toml") if p.name != "cluster.toml")
-
-
-def load_cluster(folder: str | Path) -> tuple[ClusterSpec, list[Case]]:
-    """Read a cluster folder: ``cluster.toml`` and the cities' case files.
-
-    Raises
-    ------
-    CaseError
-        For a missing or bad ``cluster.toml`` or any bad city case (every
-        problem of every file is collected before raising the first file's).
-    """
-    import tomllib
-
-    from appraisal.io.cases import load_case
-
-    folder = Path(folder)
-    spec_path = folder / "cluster.toml"
-    if not spec_path.is_file():
-        raise CaseError(
-            str(spec_path), [Problem("(file)", "no such file; a cluster folder needs one")]
-        )
-    try:
-        data = tomllib.loads(spec_path.read_text("utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise CaseError(str(spec_path), [Problem("(toml)", f"not valid TOML: {exc}")]) from None
-    spec = parse_cluster_spec(data, source=str(spec_path))
-    cases = [load_case(p) for p in cluster_case_paths(folder, spec)]
-    for case in cases:
-        if "city" not in case.data:
-            raise CaseError(
-                case.path,
-                [Problem("city", "is missing; a cluster's case needs a [city] section")],
-            )
-    return spec, cases
 
 
 # ---------------------------------------------------------------- combining cities
@@ -677,7 +619,7 @@ def cluster_text(cr: ClusterResult) -> str:
             _yes(p.meets_year),
         ]
     )
-    lines += text_table(headers, rows)
+    lines += fmt.text_table(headers, rows)
     if not all(c.peak.peaked_within_horizon for c in cr.cities) or not p.peaked_within_horizon:
         lines.append("+ : still rising at the end of the path; the peak may be later")
     if p.meets_level is not None:
@@ -686,7 +628,7 @@ def cluster_text(cr: ClusterResult) -> str:
             f"{fmt.tonnes(p.target_level)} tCO2e/yr: {_yes(p.meets_level)}"
         )
     lines += ["", f"MAC curve across {len(cr.mac)} components (cost per tCO2e, tCO2e/yr):"]
-    lines += text_table(
+    lines += fmt.text_table(
         ["component", f"{s['currency']}/tCO2e", "tCO2e/yr"],
         [
             [str(r["id"]), fmt.per_tonne(r["cost_per_tco2e"]), fmt.tonnes(r["annual_tco2e"])]
@@ -694,11 +636,3 @@ def cluster_text(cr: ClusterResult) -> str:
         ],
     )
     return "\n".join(lines) + "\n"
-
-
-def appraise_cluster_folder(folder: str | Path) -> ClusterResult:
-    """Read a cluster folder, appraise each city's case and combine them."""
-    from appraisal.workflow import appraise
-
-    spec, cases = load_cluster(folder)
-    return appraise_cluster(spec, [appraise(c) for c in cases])

@@ -28,7 +28,6 @@ import pandas as pd
 
 from appraisal import formatting as fmt
 from appraisal.case import Case, CaseError, parse_case
-from appraisal.cluster import text_table
 from appraisal.result import AppraisalResult, to_json
 from appraisal.workflow import appraise
 
@@ -430,7 +429,7 @@ def compare_text(
         [str(row["label"]), *(_fmt(kinds[str(key)], row[n]) for n in names)]
         for key, row in sbs.iterrows()
     ]
-    lines = text_table(["figure", *names], rows)
+    lines = fmt.text_table(["figure", *names], rows)
     if versions is None:
         return "\n".join(lines) + "\n"
     lines += ["", f"Changed inputs ({len(versions.changes)}), each applied alone to the base:"]
@@ -449,7 +448,7 @@ def compare_text(
                 _signed(r["d_cost_per_tco2e"], "per_tonne"),
             ]
         )
-    lines += text_table(
+    lines += fmt.text_table(
         ["input", "base", "new", "d EIRR", "d ENPV", f"d {currency}/tCO2e".strip()], ch_rows
     )
     t = versions.total

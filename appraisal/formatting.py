@@ -17,6 +17,7 @@ __all__ = [
     "ratio",
     "summary_headers",
     "summary_row",
+    "text_table",
     "tonnes",
 ]
 
@@ -95,3 +96,16 @@ def summary_row(label: str, block: dict[str, Any]) -> list[str]:
         per_tonne(a["cost_per_tco2e"]),
         count(c["jobs_construction_job_years"]),
     ]
+
+
+def text_table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    """Plain-text table lines: first column left-aligned, the others right-aligned."""
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    return [line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]

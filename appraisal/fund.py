@@ -28,7 +28,6 @@ import pandas as pd
 
 from appraisal import formatting as fmt
 from appraisal.case import Case, CaseError
-from appraisal.cluster import text_table
 from appraisal.result import AppraisalResult, to_json
 from appraisal.schema import Problem
 
@@ -570,7 +569,7 @@ def fund_text(a: Allocation) -> str:
                 "x" if r["greedy"] else "",
             ]
         )
-    lines += text_table(
+    lines += fmt.text_table(
         [
             "project (MAC order)",
             "city",

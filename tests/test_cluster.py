@@ -12,13 +12,12 @@ import appraisal
 from appraisal.case import CaseError
 from appraisal.cluster import (
     appraise_cluster,
-    appraise_cluster_folder,
     assess_peak,
     city_trajectory,
-    load_cluster,
     parse_cluster_spec,
     peak,
 )
+from appraisal.io.clusters import appraise_cluster_folder, load_cluster
 from tests.conftest import CASES
 
 CLUSTER = CASES / "changzhutan"

@@ -8,23 +8,6 @@ from appraisal.result import AppraisalResult
 __all__ = ["summary_table"]
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    line = "  ".join(
-        h.ljust(w) if i == 0 else h.rjust(w)
-        for i, (h, w) in enumerate(zip(headers, widths, strict=True))
-    )
-    out = [line, "  ".join("-" * w for w in widths)]
-    for r in rows:
-        out.append(
-            "  ".join(
-                c.ljust(w) if i == 0 else c.rjust(w)
-                for i, (c, w) in enumerate(zip(r, widths, strict=True))
-            )
-        )
-    return out
-
-
 def summary_table(result: AppraisalResult) -> str:
     """A readable summary: program and components, with and without carbon."""
     s = result.summary
@@ -46,7 +29,7 @@ def summary_table(result: AppraisalResult) -> str:
     rows = []
     for block in [*s["components"], {"id": "PROGRAM", **s}]:
         rows.append(fmt.summary_row(block["id"], block))
-    lines += _table(headers, rows)
+    lines += fmt.text_table(headers, rows)
     f = s["financial"]
     lines += [
         "",
@@ -80,7 +63,7 @@ def summary_table(result: AppraisalResult) -> str:
                 ]
             )
         lines += ["", "Sensitivity (ADB standard tests, program):"]
-        lines += _table(["test", "change", "ENPV", "EIRR", "SI", "switching value"], rows)
+        lines += fmt.text_table(["test", "change", "ENPV", "EIRR", "SI", "switching value"], rows)
     risk = s.get("risk")
     if risk:
         lines += [
