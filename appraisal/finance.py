@@ -22,7 +22,7 @@ import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +45,7 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
+_Real = TypeVar("_Real", npt.NDArray[np.float64], npt.NDArray[np.float32])
 
 _EPS: Final = float(np.finfo(np.float64).eps)
 # Two roots closer than this (relative to 1 + r) are one root.
@@ -172,6 +173,10 @@ class _Grid:
     rates: FloatArray  # non-decreasing, low .. high
     z: FloatArray  # root variable at each rate: 1/(1+r), or 1+r where ``form_y``
     mat: FloatArray  # (grid, years): product with a stream = the polynomial in z
+    mat_t: FloatArray  # ``mat.T``, contiguous
+    mat32_t: npt.NDArray[np.float32]  # (years, grid): ``mat.T`` in single precision
+    err32: FloatArray  # per grid rate: single-precision error bound per unit max |flow|
+    max32: float  # largest max |flow| whose single-precision products cannot overflow
     form_y: BoolArray  # grid point in the 1+r form
     # Per index k of the first grid point above a root (bracket k-1, k):
     z_lo: FloatArray  # bracket end with the smaller z
@@ -222,20 +227,33 @@ def _grid(n_years: int, low: float, high: float) -> _Grid:
     points = np.stack(
         [km1, k, np.where(has_extra[0], extra[0], k), np.where(has_extra[1], extra[1], k)]
     )
-    grid = _Grid(rates, z, mat, form_y, z_lo, z_hi, points, has_extra, degenerate)
-    for a in (rates, z, mat, form_y, z_lo, z_hi, points, has_extra, degenerate):
+    # The bracketing product may run in single precision (twice as fast); a sign it
+    # decides is trusted when the value is beyond the rounding bound of a float32
+    # product of T terms, (T + 4) eps32 sum_t |v_t| z^t <= (T + 4) eps32 max|v| sum_t z^t
+    # (Higham 2002, 3.1), taken twice; else that stream is redone in double precision.
+    mat32_t = np.ascontiguousarray(mat.T, dtype=np.float32)
+    err32 = 2.0 * (n_years + 4) * float(np.finfo(np.float32).eps) * mat.sum(axis=1)
+    largest = float(mat.max())
+    max32 = 1e36 / (largest * n_years) if largest < 1e30 else 0.0
+    mat_t = np.ascontiguousarray(mat.T)
+    grid = _Grid(
+        rates, z, mat, mat_t, mat32_t, err32, max32, form_y, z_lo, z_hi, points, has_extra,
+        degenerate,
+    )  # fmt: skip
+    arrays = (rates, z, mat, mat_t, mat32_t, err32, form_y, z_lo, z_hi, points, has_extra)
+    for a in (*arrays, degenerate):
         a.setflags(write=False)
     return grid
 
 
-def _serial_matmul_rows(a: FloatArray, b: FloatArray) -> FloatArray:
+def _serial_matmul_rows(a: _Real, b: _Real) -> _Real:
     """``a @ b`` for a tall ``a`` and a small ``b``, in single-threaded row pieces."""
     m, t = a.shape
     g = b.shape[1]
     step = max(1, _SERIAL_GEMM // max(g * t, 1))
     if m <= step:
-        return np.asarray(a @ b, dtype=np.float64)
-    out = np.empty((m, g))
+        return a @ b
+    out = np.empty((m, g), dtype=np.result_type(a, b))
     for s in range(0, m, step):
         np.matmul(a[s : s + step], b, out=out[s : s + step])
     return out
@@ -530,7 +548,9 @@ def _irr_block(
     # Fast test, outflows first: negative at t = 0, never negative again once not, and
     # some inflow (zeros allowed after the first inflow).
     neg = vt < 0
-    single = neg[0] & (vt.max(axis=0) > 0) & ~(neg[1:] > neg[:-1]).any(axis=0)
+    top = vt.max(axis=0)
+    largest = np.maximum(top, -vt.min(axis=0))
+    single = neg[0] & (top > 0) & ~(neg[1:] > neg[:-1]).any(axis=0)
     flip = np.zeros(m, dtype=bool)  # negated (same roots) to put the outflows first
     if not single.all():
         rest = np.flatnonzero(~single)
@@ -557,10 +577,11 @@ def _irr_block(
         vt[:, flip] = -vt[:, flip]
     sign = np.where(flip, -1.0, 1.0)
     if single.all():
-        out[:] = _irr_single(v, vt, sign, low, high)
+        out[:] = _irr_single(v, vt, sign, largest, low, high)
     elif single.any():
         idx = np.flatnonzero(single)
-        out[idx] = _irr_single(v[idx], np.ascontiguousarray(vt[:, idx]), sign[idx], low, high)
+        vt_idx = np.ascontiguousarray(vt[:, idx])
+        out[idx] = _irr_single(v[idx], vt_idx, sign[idx], largest[idx], low, high)
     return out
 
 
@@ -573,30 +594,71 @@ def _unique_root(rows: IntArray, roots: FloatArray, n: int) -> FloatArray:
     return out
 
 
+def _first_nonpositive(f: npt.NDArray[np.floating[Any]]) -> IntArray:
+    """Per row of ``f`` (streams, grid): index of the first value <= 0, or the width.
+
+    With one root the positive values are a prefix, so this is the grid index just
+    at or above the root (the width when the root lies above the last rate).
+    """
+    above = np.asarray((f <= 0).argmax(axis=1), dtype=np.intp)
+    above[f[:, -1] > 0] = f.shape[1]
+    return above
+
+
 def _irr_single(
-    v: FloatArray, vt: FloatArray, sign: FloatArray, low: float, high: float
+    v: FloatArray,
+    vt: FloatArray,
+    sign: FloatArray,
+    largest: FloatArray,
+    low: float,
+    high: float,
 ) -> FloatArray:
     """Streams with one sign change: grid bracket, then Newton, all vectorised.
 
     ``v`` (streams, years) holds the flows, ``vt`` (years, streams) the same times
     ``sign`` (-1 for streams negated to put their outflows first), and is modified in
-    place. ``sign`` x NPV(r) is positive below the unique root, negative above it.
+    place; ``largest`` is each stream's largest absolute flow. ``sign`` x NPV(r) is
+    positive below the unique root, negative above it.
     """
     m, t = v.shape
     grid = _grid(t, low, high)
     g = grid.rates.size
     out = np.full(m, np.nan)
-    with np.errstate(over="ignore", invalid="ignore"):
-        f = _serial_matmul_rows(v, grid.mat.T)  # (streams, grid): NPV x positive factor
-    if (sign < 0).any():
-        f *= sign[:, None]
-    # First grid rate at or above the root: the positive values are a prefix (one root).
-    above = (f <= 0).argmax(axis=1)
-    above[f[:, -1] > 0] = g  # root above the range
-    k = np.minimum(above, g - 1)
-    flat = f.ravel()
     rows_g = np.arange(m) * g
-    f_k = flat.take(rows_g + k)
+    # NPV x a positive factor at each grid rate, (streams, grid): in single precision
+    # (twice as fast), its decisive signs checked below, unless T is too long for it.
+    in_float32 = grid.max32 > 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        if in_float32:
+            f: npt.NDArray[np.float32] | FloatArray = _serial_matmul_rows(
+                v.astype(np.float32), grid.mat32_t
+            )
+        else:
+            f = _serial_matmul_rows(v, grid.mat_t)
+    if (sign < 0).any():
+        np.multiply(f, sign[:, None], out=f, casting="same_kind")
+    above = _first_nonpositive(f)
+    k = np.minimum(above, g - 1)
+    points = grid.points.take(k, axis=1)  # (4, streams): grid indices k-1, k, two more
+    vals = f.ravel().take(points + rows_g).astype(np.float64)
+    if in_float32:
+        # The bracket's signs, at k (<= 0 unless the root is above the range) and k-1
+        # (> 0), must exceed the float32 rounding bound; streams where they do not, or
+        # whose flows are outside float32's safe magnitudes, are redone in float64.
+        bound = largest * grid.err32.take(points[:2])
+        unsure = (np.abs(vals[1]) <= bound[1]) | ~np.isfinite(vals[1])
+        unsure |= (above > 0) & (vals[0] <= bound[0])
+        unsure |= (largest > grid.max32) | (largest < 1e-30)
+        if unsure.any():
+            idx = np.flatnonzero(unsure)
+            with np.errstate(over="ignore", invalid="ignore"):
+                f64 = _serial_matmul_rows(np.ascontiguousarray(v[idx]), grid.mat_t)
+            f64 *= sign[idx, None]
+            above[idx] = _first_nonpositive(f64)
+            k[idx] = np.minimum(above[idx], g - 1)
+            points[:, idx] = grid.points.take(k[idx], axis=1)
+            vals[:, idx] = f64.ravel().take(points[:, idx] + (np.arange(idx.size) * g))
+    f_km1, f_k, f_1, f_2 = vals
     finite = np.isfinite(f_k)  # overflow of flows near 1e300: left to the eigenvalues
     # A root exactly at a grid rate, or (within rounding) at the split rate.
     hit = (above < g) & ((f_k == 0) | grid.degenerate.take(k)) & finite
@@ -615,8 +677,6 @@ def _irr_single(
     if in_y.any():
         y_cols = inside & in_y
         vt[:, y_cols] = -vt[::-1, y_cols]
-    points = grid.points[:, k]  # (4, streams): grid indices k-1, k and two more
-    f_km1, f_k, f_1, f_2 = flat.take(points + rows_g)
     z_km1, z_k, z_1, z_2 = grid.z.take(points)
     z_lo = grid.z_lo.take(k)
     z_hi = grid.z_hi.take(k)
