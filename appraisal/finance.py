@@ -176,6 +176,7 @@ class _Grid:
     mat_t: FloatArray  # ``mat.T``, contiguous
     mat32_t: npt.NDArray[np.float32]  # (years, grid): ``mat.T`` in single precision
     err32: FloatArray  # per grid rate: single-precision error bound per unit max |flow|
+    err64: FloatArray  # the same in double precision
     max32: float  # largest max |flow| whose single-precision products cannot overflow
     form_y: BoolArray  # grid point in the 1+r form
     # Per index k of the first grid point above a root (bracket k-1, k):
@@ -233,14 +234,15 @@ def _grid(n_years: int, low: float, high: float) -> _Grid:
     # (Higham 2002, 3.1), taken twice; else that stream is redone in double precision.
     mat32_t = np.ascontiguousarray(mat.T, dtype=np.float32)
     err32 = 2.0 * (n_years + 4) * float(np.finfo(np.float32).eps) * mat.sum(axis=1)
+    err64 = err32 * (_EPS / float(np.finfo(np.float32).eps))
     largest = float(mat.max())
     max32 = 1e36 / (largest * n_years) if largest < 1e30 else 0.0
     mat_t = np.ascontiguousarray(mat.T)
     grid = _Grid(
-        rates, z, mat, mat_t, mat32_t, err32, max32, form_y, z_lo, z_hi, points, has_extra,
-        degenerate,
+        rates, z, mat, mat_t, mat32_t, err32, err64, max32, form_y, z_lo, z_hi, points,
+        has_extra, degenerate,
     )  # fmt: skip
-    arrays = (rates, z, mat, mat_t, mat32_t, err32, form_y, z_lo, z_hi, points, has_extra)
+    arrays = (rates, z, mat, mat_t, mat32_t, err32, err64, form_y, z_lo, z_hi, points, has_extra)
     for a in (*arrays, degenerate):
         a.setflags(write=False)
     return grid
@@ -660,8 +662,14 @@ def _irr_single(
             vals[:, idx] = f64.ravel().take(points[:, idx] + (np.arange(idx.size) * g))
     f_km1, f_k, f_1, f_2 = vals
     finite = np.isfinite(f_k)  # overflow of flows near 1e300: left to the eigenvalues
-    # A root exactly at a grid rate, or (within rounding) at the split rate.
-    hit = (above < g) & ((f_k == 0) | grid.degenerate.take(k)) & finite
+    # A root exactly at a grid rate, or (within rounding) at the split rate; and one
+    # within double-precision rounding of ``low`` or ``high`` counts as in the range.
+    edge = ((above == 0) | (above == g)) & (np.abs(f_k) <= largest * grid.err64.take(k))
+    if edge.any():  # tighter: the bound with sum_t |v_t| z^t itself (values are float64)
+        idx = np.flatnonzero(edge)
+        size = np.einsum("ij,ij->i", np.abs(v[idx]), grid.mat[k[idx]])
+        edge[idx] = np.abs(f_k[idx]) <= 2.0 * (t + 4) * _EPS * size
+    hit = (((above < g) & ((f_k == 0) | grid.degenerate.take(k))) | edge) & finite
     if hit.any():
         out[hit] = grid.rates.take(k[hit])
     inside = (above > 0) & (above < g) & ~hit & finite
@@ -851,7 +859,10 @@ def irr(
        positive factor) on a fixed grid of about 30 rates, dense from -20% to 45%,
        plus ``low`` and ``high``. The signs give the bracket, and whether the root
        lies in ``[low, high]`` at all; cubic inverse interpolation through four grid
-       values gives a start within about 3e-4 of the root.
+       values gives a start within about 3e-4 of the root. The product runs in
+       single precision; each stream's two deciding signs must exceed the float32
+       rounding bound ((T + 4) eps32 x largest flow x sum of the discount factors,
+       doubled), else that stream's product is redone in double precision.
     3. Two Newton steps and a chord step on the polynomial, in x = 1/(1+r) above
        -50% and in 1 + r below (where it is NPV x (1+r)^(T-1)), so no power
        overflows. Each result is accepted only inside its bracket and when the

@@ -251,6 +251,27 @@ def test_leading_trailing_zeros_and_negative_irr() -> None:
     assert irr([100.0, -110.0]) == pytest.approx(0.10, abs=1e-12)
 
 
+def test_roots_at_and_near_round_rates() -> None:
+    # Round rates are where a bracketing grid would put its points, so where a sign
+    # decided in low precision would be most fragile. For [-1, 1 + r] the IRR is r by
+    # definition; for 30-year streams built to have IRR r, irr_roots (eigenvalues, then
+    # Newton in double precision) is the reference.
+    rng = np.random.default_rng(11)
+    centres = [-0.9, -0.5, -0.2, -0.05, 0.0, 0.02, 0.1, 0.25, 0.45, 1.0, 4.0, 10.0]
+    offsets = [0.0, 1e-13, -1e-13, 1e-9, -1e-9, 1e-6]
+    rates_ = np.array([c + d for c in centres for d in offsets if -0.99 <= c + d <= 10.0])
+    two = np.stack([-np.ones_like(rates_), 1.0 + rates_], axis=1)
+    np.testing.assert_allclose(irr(two), rates_, rtol=0, atol=1e-14)
+    weights = rng.uniform(0.2, 1.5, (rates_.size, 29))
+    disc = (1.0 + rates_[:, None]) ** -np.arange(1, 30)
+    long = np.column_stack([-np.ones_like(rates_), weights / (weights * disc).sum(axis=1)[:, None]])
+    long *= 10.0 ** rng.uniform(-2, 6, (rates_.size, 1))
+    got = irr(long)
+    ref = [irr_roots(row)[0] for row in long]
+    np.testing.assert_allclose(got, ref, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(got, rates_, rtol=1e-9, atol=1e-9)  # construction rounding
+
+
 def test_double_root_reported_once() -> None:
     # -1 + 2x - x^2 = -(1 - x)^2: a double root at x = 1, r = 0.
     assert irr_roots([-1.0, 2.0, -1.0]) == [pytest.approx(0.0, abs=1e-7)]
