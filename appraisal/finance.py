@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
@@ -452,8 +453,10 @@ def _real_roots_batch(v: FloatArray, low: float, high: float) -> tuple[IntArray,
     z0 = _to_z(r0, side)
     z, resid, noise = _polish(coef, z0)
     r = _to_rate(z, side)
-    ok = (resid <= noise) & (r >= low) & (r <= high) & np.isfinite(r)
-    rows, r, coef = rows[ok], r[ok], coef[:, ok]
+    # A root within 1e-12 (relative to 1 + r) of a range end counts as at that end.
+    hair = 1e-12 * (1.0 + np.abs(r))
+    ok = (resid <= noise) & (r >= low - hair) & (r <= high + hair) & np.isfinite(r)
+    rows, r, coef = rows[ok], np.clip(r[ok], low, high), coef[:, ok]
     order = np.lexsort((r, rows))
     rows, r, coef = rows[order], r[order], coef[:, order]
     if rows.size > 1:
@@ -826,8 +829,8 @@ def irr(
     chunk_size : int, default 65536
         Most streams processed at once; bounds the working memory whatever ``n``
         is. Blocks of at most 8,192 streams (fewer if ``chunk_size`` says so) are
-        solved in turn, which keeps each block's arrays in cache: about 10 arrays
-        of ``block x T`` doubles [streams].
+        solved in turn, which keeps each block's arrays in cache: a few arrays of
+        ``block x T`` doubles [streams].
 
     Returns
     -------
@@ -891,14 +894,18 @@ def irr(
     """
     v = _cash_flows(values)
     _check_range(low, high)
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+    try:
+        chunk = operator.index(chunk_size)
+    except TypeError:
+        chunk = 0
+    if isinstance(chunk_size, bool) or chunk < 1:
         raise ValueError(f"chunk_size must be a positive integer (got {chunk_size!r})")
     if v.ndim == 1:
         _check_finite(v)
         return float(_irr_block(v[None, :], low, high)[0])
     n, t = v.shape
     out = np.empty(n)
-    step = min(chunk_size, _BLOCK)
+    step = min(chunk, _BLOCK)
     buffer = np.empty((t, min(step, n)))
     for s in range(0, n, step):
         block = v[s : s + step]

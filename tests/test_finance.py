@@ -292,6 +292,8 @@ def test_nan_input_named() -> None:
         irr_roots([[1.0, -2.0]])
     with pytest.raises(ValueError, match="low < high"):
         irr([-1.0, 2.0], low=0.5, high=0.1)
+    with pytest.raises(ValueError, match="chunk_size"):
+        irr([[-1.0, 2.0]], chunk_size=0)
 
 
 def test_irr_large_batch_chunks_and_negative_rates() -> None:
@@ -303,6 +305,9 @@ def test_irr_large_batch_chunks_and_negative_rates() -> None:
     v[::97] *= -1  # inflows first
     ours = irr(v, chunk_size=5000)
     assert ours.shape == (n,)
+    # Other chunks change only the order of BLAS sums: the same roots to rounding.
+    again = irr(v[:3000], chunk_size=np.int64(999))
+    np.testing.assert_allclose(again, ours[:3000], rtol=0, atol=1e-14)
     assert (ours < 0).any() and (ours > 0).any()
     sample = slice(0, n, 50)
     ref = np.array([pyxirr.irr(row) for row in v[sample]])
