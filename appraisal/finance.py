@@ -736,10 +736,11 @@ def _fast_newton(
 ) -> FloatArray:
     """Two Newton steps and one chord step (the last derivative reused) from a close guess.
 
-    From a start within about 1e-3 of the root the error goes 1e-3 -> C 1e-6 ->
-    C^3 1e-12 -> about 1e-18; it is checked per stream: the result is NaN (to be
-    redone with :func:`_bracketed_newton`) unless it is inside the bracket and the
-    error left, estimated from the steps (C = s2 / s1^2), is below 1e-14 of z.
+    With e the error and C = p''/(2p') near the root, Newton gives e -> C e^2 and the
+    chord step e2 -> 2 C e1 e2, so a start within 3e-4 ends near 1e-17. Checked per
+    stream: the result is NaN (to be redone by :func:`_bracketed_newton`) unless it
+    lies in the bracket and the error left, 2 C |s2| |s3| with C ~ |s2| / s1^2 from
+    the steps s1, s2, s3, is below ``_NEWTON_TOL`` x z.
     """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         p, dp = _horner(coef, z0, derivative=True)
@@ -753,7 +754,6 @@ def _fast_newton(
         p, _ = _horner(coef, z, derivative=False)
         s3 = p / dp
         z -= s3
-        # chord error ~ |s3| x (C |s2|); Newton's ~ C s2^2 bounds s3 consistency
         a3 = np.abs(s3)
         settled = (a3 <= 4 * _EPS * z) | (2.0 * a3 * s2 * s2 <= _NEWTON_TOL * z * s1 * s1)
         ok = settled & (z >= z_lo) & (z <= z_hi)
@@ -768,8 +768,8 @@ def _bracketed_newton(
     The polynomial is negative at ``z_lo`` and positive at ``z_hi``; a step that leaves
     the bracket is replaced by bisection. Only ``live`` columns are solved. A stream
     stops when the error left after its step, estimated from the last two Newton steps
-    (e_next = C e^2 with C = step_k / step_(k-1)^2), is below 1e-14 of z, when a step is
-    at rounding level, or when the bracket has closed.
+    (e_next = C e^2 with C = step_k / step_(k-1)^2), is below ``_NEWTON_TOL`` x z, when
+    a step is at rounding level, or when the bracket has closed.
     """
     m = z.size
     out = np.full(m, np.nan)
