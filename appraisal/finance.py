@@ -547,18 +547,17 @@ def _irr_block(
     else:  # (years, streams), private: modified in place below
         vt = buffer[:, :m]
         np.copyto(vt, v.T)
-    if not np.isfinite(vt).all():
-        _check_finite(v)  # name the first NaN or inf
     # Descartes' rule: exactly one sign change gives exactly one root x = 1/(1+r) > 0.
     # Fast test, outflows first: negative at t = 0, never negative again once not, and
     # some inflow (zeros allowed after the first inflow).
     neg = vt < 0
     top = vt.max(axis=0)
     largest = np.maximum(top, -vt.min(axis=0))
-    single = neg[0] & (top > 0) & ~(neg[1:] > neg[:-1]).any(axis=0)
+    single = neg[0] & (top > 0) & ~(neg[1:] > neg[:-1]).any(axis=0)  # NaN: top is NaN
     flip = np.zeros(m, dtype=bool)  # negated (same roots) to put the outflows first
     if not single.all():
         rest = np.flatnonzero(~single)
+        _check_finite(v[rest])  # NaN fails the fast test (inf that passes: see below)
         vr = vt[:, rest]
         neg_r = vr < 0
         pos_r = vr > 0
@@ -678,6 +677,7 @@ def _irr_single(
     inside = (above > 0) & (above < g) & ~hit & finite
     if not finite.all():
         bad = np.flatnonzero(~finite)
+        _check_finite(v[bad])  # an infinite flow; else values near 1e300 overflowed
         rows, roots = _real_roots_batch(np.ascontiguousarray(v[bad]), low, high)
         out[bad] = _unique_root(rows, roots, bad.size)
     if not inside.any():
