@@ -2,7 +2,7 @@
 
 >>> import appraisal
 >>> round(appraisal.npv(0.10, [-100.0, 60.0, 60.0]), 4)  # Excel NPV convention
-3.1555
+3.7566
 """
 
 from appraisal._version import __version__

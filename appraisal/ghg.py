@@ -36,7 +36,7 @@ def combined_margin(
 
     Examples
     --------
-    >>> float(combined_margin(0.9, 0.6, 0.75))
+    >>> round(float(combined_margin(0.9, 0.6, 0.75)), 6)
     0.825
     """
     om = np.asarray(operating_margin, dtype=np.float64)
