@@ -18,10 +18,27 @@ from appraisal.case import CaseError
 __all__ = ["main"]
 
 EXIT_INPUT = 2
+# What --formats may name: a case's outputs (appraisal.io.outputs.RENDERERS, not
+# imported here so --help stays fast) and those of cluster, fund and compare.
+_CASE_FORMATS = ("json", "xlsx", "pdf")
+_TABLE_FORMATS = ("json", "xlsx")
 
 
 class UsageError(Exception):
     """An input problem that is not a case problem (e.g. a bad option value)."""
+
+
+def _formats(value: str, allowed: Sequence[str]) -> str:
+    """The --formats list, checked before any work: a typo must not cost a run."""
+    wanted = [f.strip() for f in value.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in allowed]
+    if unknown or not wanted:
+        got = ", ".join(repr(f) for f in unknown) if unknown else "nothing"
+        raise UsageError(
+            f"--formats {value!r}: unknown or empty ({got}); expected one or more of "
+            f"{', '.join(allowed)}, comma-separated"
+        )
+    return ",".join(wanted)
 
 
 def _print_case_error(exc: CaseError) -> None:
@@ -40,6 +57,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from appraisal.io.terminal import summary_table
     from appraisal.workflow import appraise
 
+    args.formats = _formats(args.formats, _CASE_FORMATS)
     target = Path(args.case)
     if target.is_dir() and not (target / "case.toml").exists():
         return _run_batch(args, target)
@@ -106,10 +124,11 @@ def cmd_cluster(args: argparse.Namespace) -> int:
     from appraisal.cluster import cluster_text
     from appraisal.io.clusters import appraise_cluster_folder
 
+    formats = _formats(args.formats, _TABLE_FORMATS).split(",")
     cr = appraise_cluster_folder(args.folder)
     out = Path(args.out) if args.out else Path("out") / Path(args.folder).resolve().name
     rendered = {"json": cr.to_json().encode("utf-8")}
-    if "xlsx" in args.formats:
+    if "xlsx" in formats:
         from appraisal.io.cluster_workbook import render_cluster_workbook
 
         rendered["xlsx"] = render_cluster_workbook(cr)
@@ -123,6 +142,7 @@ def cmd_fund(args: argparse.Namespace) -> int:
     from appraisal.batch import fund_inputs
     from appraisal.fund import allocate, fund_text
 
+    formats = _formats(args.formats, _TABLE_FORMATS).split(",")
     inputs = fund_inputs(args.cases, by=args.by, support_share=args.support_share)
     d = inputs.defaults
     budget = args.budget if args.budget is not None else d.get("budget")
@@ -144,7 +164,7 @@ def cmd_fund(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("out") / "fund"
     sys.stdout.write(fund_text(alloc))
     rendered = {"json": alloc.to_json().encode("utf-8")}
-    if "xlsx" in args.formats:
+    if "xlsx" in formats:
         from appraisal.io.cluster_workbook import render_fund_workbook
 
         rendered["xlsx"] = render_fund_workbook(alloc)
@@ -158,6 +178,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from appraisal.io.cases import load_case
     from appraisal.workflow import appraise
 
+    formats = _formats(args.formats, _TABLE_FORMATS).split(",")
     if len(args.cases) < 2:
         raise UsageError("compare needs at least two cases")
     cases = [load_case(p) for p in args.cases]
@@ -171,7 +192,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     sys.stdout.write(compare_text(sbs, versions, currency=cases[0].meta.currency))
     out = Path(args.out) if args.out else Path("out") / "compare"
     rendered = {"json": compare_document(sbs, versions).encode("utf-8")}
-    if "xlsx" in args.formats:
+    if "xlsx" in formats:
         from appraisal.io.cluster_workbook import render_compare_workbook
 
         rendered["xlsx"] = render_compare_workbook(sbs, versions)
@@ -250,6 +271,7 @@ def cmd_risk(args: argparse.Namespace) -> int:
     from appraisal.io.terminal import summary_table
     from appraisal.workflow import appraise, risk
 
+    args.formats = _formats(args.formats, _CASE_FORMATS)
     if args.draws is not None and args.draws < 1:
         raise UsageError(f"--draws must be at least 1 (got {args.draws})")
     if args.seed is not None and args.seed < 0:

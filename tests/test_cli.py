@@ -186,3 +186,35 @@ def test_loan_grace_shorter_than_disbursement_is_a_located_error(tmp_path, capsy
     with pytest.raises(CaseError) as err:
         parse_case(data, source="x.toml")
     assert [p.path for p in err.value.problems] == ["financing.loan.grace_years"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", str(CASES / "xiangtan")],
+        ["risk", str(CASES / "xiangtan"), "--draws", "10"],
+        ["run", str(CASES)],  # a batch
+        ["cluster", str(CASES / "changzhutan")],
+        ["fund", str(CASES / "changzhutan")],
+        ["compare", str(CASES / "xiangtan"), str(CASES / "astana")],
+    ],
+)
+@pytest.mark.parametrize("formats", ["json,docx", "pdf,", ""])
+def test_unknown_output_format_is_a_usage_error_before_any_work(tmp_path, capsys, argv, formats):
+    # Expected: one error line naming --formats, exit 2, nothing written (README:
+    # bad input never gives a traceback). cluster, fund and compare write no pdf.
+    if formats == "pdf," and argv[0] in ("run", "risk"):
+        formats = "json,xls"
+    out = tmp_path / "out"
+    code = main([*argv, "--out", str(out), "--formats", formats])
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and err[0].startswith("error: --formats "), err
+    assert captured.out == "" and not out.exists()
+
+
+def test_cli_case_formats_are_the_renderers():
+    from appraisal.cli import _CASE_FORMATS
+    from appraisal.io.outputs import RENDERERS
+
+    assert tuple(RENDERERS) == _CASE_FORMATS
