@@ -461,7 +461,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The machine, not the input: an output folder we may not write, a full
         # disk, a font that is not installed. One line, no traceback, exit 1.
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        what = exc.strerror or str(exc)
+        if isinstance(exc, (FileExistsError, NotADirectoryError)):
+            # mkdir's own words ("File exists") do not say which way round it is.
+            what += ": a file stands where a folder is needed (check --out)"
+        print(f"error: {where}{what}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

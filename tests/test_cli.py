@@ -218,3 +218,16 @@ def test_cli_case_formats_are_the_renderers():
     from appraisal.io.outputs import RENDERERS
 
     assert tuple(RENDERERS) == _CASE_FORMATS
+
+
+@pytest.mark.parametrize("under", [False, True])
+def test_output_folder_that_is_a_file_says_a_folder_is_expected(tmp_path, capsys, under):
+    # Before: "error: <path>: File exists" (or "Not a directory"), not saying what to do.
+    blocker = tmp_path / "results"
+    blocker.write_text("not a folder", "utf-8")
+    out = blocker / "sub" if under else blocker
+    code = main(["run", str(CASES / "xiangtan"), "--out", str(out), "--formats", "json"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1, err
+    assert str(blocker) in err[0] and "where a folder is needed (check --out)" in err[0]
+    assert blocker.read_text("utf-8") == "not a folder"
