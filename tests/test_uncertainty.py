@@ -13,7 +13,7 @@ import math
 import numpy as np
 import numpy_financial as npf
 import pytest
-from scipy import stats
+from scipy import special, stats
 
 import appraisal
 from appraisal.case import CaseError, parse_case
@@ -26,6 +26,8 @@ from appraisal.uncertainty import (
     EconomicStreams,
     RiskVariable,
     Target,
+    _beta_table,
+    _interp_cdf,
     economic_streams,
     monte_carlo,
     sample,
@@ -486,3 +488,25 @@ def _hand_streams_negative() -> EconomicStreams:
         False,
         True,
     )
+
+
+@pytest.mark.parametrize(("a", "b"), [(2.0, 4.0), (1.0, 5.0), (3.0, 3.0), (4.9, 1.1), (1.0, 1.0)])
+def test_pert_table_lookup_is_numpys_interp_bit_for_bit(a, b):
+    # The bucketed look-up must reproduce np.interp exactly (same interval, same
+    # formula), so that the draws and the JSON do not change: compared as bit patterns,
+    # at random scores, at every table point and its neighbours, and at the ends.
+    x, cdf = _beta_table(a, b)
+    rng = np.random.default_rng(5)
+    u = np.concatenate(
+        [
+            special.ndtr(rng.standard_normal(200_000)),
+            cdf,
+            np.nextafter(cdf, 2.0),
+            np.nextafter(cdf, -1.0),
+            [0.0, -0.0, 1.0, 5e-324, 1e-300, np.nextafter(1.0, 0.0), np.nan],
+        ]
+    )
+    u = u[~(u > 1.0) & ~(u < 0.0)]
+    expected = np.interp(u, cdf, x)
+    got = _interp_cdf(u, cdf, x)
+    assert np.array_equal(got.view(np.int64), expected.view(np.int64))
