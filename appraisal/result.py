@@ -11,11 +11,15 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from appraisal.case import Case
+from appraisal.streams import ComponentStreams
+
+if TYPE_CHECKING:  # the uncertainty package imports numpy/scipy machinery: types only
+    from appraisal.uncertainty import RiskResult, SensitivityResult
 
 __all__ = ["AppraisalResult", "Check", "ComponentResult", "to_json"]
 
@@ -32,7 +36,7 @@ class Check:
         return {"code": self.code, "severity": self.severity, "message": self.message}
 
 
-@dataclass
+@dataclass(frozen=True)
 class ComponentResult:
     """Yearly tables and indicators of one component, or of the whole program.
 
@@ -53,6 +57,17 @@ class ComponentResult:
     summary
         The component's JSON blocks (``economic``, ``financial``, ``ghg``,
         ``abatement``, ``cobenefits``).
+    capital_by_category
+        Capital cost by year (rows) and category (columns) [money per year,
+        financial prices, or the basis the case gives]; None when not split.
+    conversion_factors
+        The conversion factor applied to each cost category and benefit [ratio].
+    streams
+        The engine's yearly streams of the component (for the program: their sum)
+        at financial and economic prices, with the build schedule
+        (``build_share``) and operating years of a parametric component
+        (see :class:`appraisal.streams.ComponentStreams`). Writers render these;
+        they never recompute them.
     """
 
     id: str
@@ -64,13 +79,14 @@ class ComponentResult:
     summary: dict[str, Any]
     capital_by_category: pd.DataFrame | None = None
     conversion_factors: dict[str, float] = field(default_factory=dict)
+    streams: ComponentStreams | None = None
 
     @property
     def benefit_names(self) -> list[str]:
         return [c.split(":", 1)[1] for c in self.economic.columns if c.startswith("benefit:")]
 
 
-@dataclass
+@dataclass(frozen=True)
 class AppraisalResult:
     """Everything an appraisal computes for a case.
 
@@ -80,6 +96,14 @@ class AppraisalResult:
         The validated inputs.
     carbon_price
         Carbon value by year [USD per tCO2e, case prices].
+    carbon_price_path
+        The named carbon path's value by year before the deflator [USD per
+        tCO2e, the path's price year]; for a table given by the case, the same
+        as ``carbon_price``.
+    damage_cost_per_t
+        Damage cost of each local pollutant (``pm25``, ``so2``, ``nox``),
+        transferred to the case's country by income ratio and elasticity
+        [USD per t, case prices].
     components
         One :class:`ComponentResult` per component, in case order.
     program
@@ -111,8 +135,10 @@ class AppraisalResult:
     mac: pd.DataFrame
     checks: tuple[Check, ...]
     summary: dict[str, Any]
-    sensitivity: Any = None  # appraisal.uncertainty.SensitivityResult | None
-    risk: Any = None  # appraisal.uncertainty.RiskResult | None
+    carbon_price_path: pd.Series | None = None
+    damage_cost_per_t: dict[str, float] = field(default_factory=dict)
+    sensitivity: SensitivityResult | None = None
+    risk: RiskResult | None = None
 
     def component(self, component_id: str) -> ComponentResult:
         """The result of one component, by id ("program" for the program)."""

@@ -17,7 +17,7 @@ from appraisal.case import Case, Component
 from appraisal.economics import conversion_factor
 from appraisal.ghg import grid_factor
 
-__all__ = ["ComponentStreams", "component_streams", "pad"]
+__all__ = ["POLLUTANTS", "ComponentStreams", "component_streams", "pad"]
 
 FloatArray = npt.NDArray[np.float64]
 POLLUTANTS = ("pm25", "so2", "nox")
@@ -48,6 +48,12 @@ class ComponentStreams:
         Emissions [tCO2e per year].
     pollutants_avoided
         Tonnes avoided by pollutant [t per year].
+    build_share
+        Share of the capital cost spent in each year (the disbursement profile
+        placed at the start year) [decimal per year]; None for explicit streams.
+    operating_years
+        1.0 in each year the asset operates, else 0.0 [flag per year]; None for
+        explicit streams.
     notes
         What was assumed or cut (e.g. a life cut at the horizon).
     """
@@ -63,6 +69,8 @@ class ComponentStreams:
     pollutants_avoided: dict[str, FloatArray]
     capital_by_category: dict[str, FloatArray] = field(default_factory=dict)
     conversion_factors: dict[str, float] = field(default_factory=dict)
+    build_share: FloatArray | None = None
+    operating_years: FloatArray | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -223,5 +231,7 @@ def _from_parameters(case: Case, comp: Component) -> ComponentStreams:
         pollutants_avoided=pollutants,
         capital_by_category=capital_by_category,
         conversion_factors=cfs,
+        build_share=build,
+        operating_years=operating_years,
         notes=notes,
     )

@@ -221,7 +221,7 @@ def _component_result(
     )
     cap = pd.DataFrame(s.capital_by_category, index=idx) if s.capital_by_category else None
     return ComponentResult(
-        cid, name, econ, fin, ghg, pollutants, summary, cap, dict(s.conversion_factors)
+        cid, name, econ, fin, ghg, pollutants, summary, cap, dict(s.conversion_factors), s
     )
 
 
@@ -372,6 +372,7 @@ def appraise(
     years = meta.calendar_years
     spec = case.economic.carbon_price
     carbon_usd = carbon_price_path(spec, years, deflator=case.economic.carbon_price_deflator)
+    carbon_base = CARBON_PATHS[spec].price(years) if isinstance(spec, str) else carbon_usd
     sources = [s.__dict__ for s in case.financing.sources]
     wacc_df = wacc_table(sources) if sources else None
     wacc = float(wacc_df["weighted_real_cost"].sum()) if wacc_df is not None else None
@@ -501,6 +502,7 @@ def appraise(
         "components": [{"id": c.id, "name": c.name, **c.summary} for c in comps],
         "checks": [c.as_dict() for c in checks],
     }
+    cb = case.cobenefits
     result = AppraisalResult(
         case=case,
         carbon_price=pd.Series(
@@ -513,6 +515,17 @@ def appraise(
         mac=mac,
         checks=tuple(checks),
         summary=summary,
+        carbon_price_path=pd.Series(
+            np.asarray(carbon_base, dtype=np.float64),
+            index=pd.Index(years, name="year"),
+            name="usd_per_tco2e",
+        ),
+        damage_cost_per_t={
+            p: damage_cost_transfer(
+                cb.damage_costs.get(p, 0.0), cb.income_ratio, cb.income_elasticity
+            )
+            for p in POLLUTANTS
+        },
     )
     econ_streams = economic_streams(result)
     try:
@@ -520,8 +533,9 @@ def appraise(
         parse_risk(case.data.get("risk"), econ_streams)  # refuse bad risk inputs early
     except UncertaintyInputError as exc:
         raise CaseError(case.path or "<case>", exc.problems) from None
-    result.sensitivity = sensitivity(econ_streams, tests)
-    summary["sensitivity"] = result.sensitivity.to_summary()
+    sens = sensitivity(econ_streams, tests)
+    summary["sensitivity"] = sens.to_summary()
+    result = dataclasses.replace(result, sensitivity=sens)
     if risk_draws is not None:
         result = risk(result, risk_draws, risk_seed, progress=progress)
     return result
