@@ -1,4 +1,6 @@
-"""Tests of appraisal.finance against independent engines, hand-worked examples and identities.
+"""Tests of appraisal.finance (NPV, IRR, MIRR) against independent engines and identities.
+
+WACC and loan schedules: test_finance_cost_of_capital.py, test_finance_loans.py.
 
 Independent sources used below:
 - numpy-financial 1.0 (``npf``): npv (t = 0 convention), irr (numpy.roots), mirr, pmt,
@@ -13,30 +15,20 @@ Independent sources used below:
 from __future__ import annotations
 
 import doctest
+import importlib
 import itertools
 import math
+import pkgutil
 
 import numpy as np
 import numpy_financial as npf
-import pandas as pd
 import pytest
 import pyxirr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from appraisal import finance
-from appraisal.finance import (
-    IrrResult,
-    dscr,
-    irr,
-    irr_detail,
-    irr_roots,
-    loan_schedule,
-    mirr,
-    npv,
-    wacc,
-    wacc_table,
-)
+from appraisal.finance import IrrResult, irr, irr_detail, irr_roots, mirr, npv
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -66,9 +58,14 @@ def any_stream(draw: st.DrawFn) -> np.ndarray:
 
 def test_docstring_examples_run() -> None:
     # The Examples sections are part of the documentation: they must stay true.
-    result = doctest.testmod(finance, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0
-    assert result.attempted > 20
+    failed = attempted = 0
+    for info in pkgutil.iter_modules(finance.__path__, "appraisal.finance."):
+        module = importlib.import_module(info.name)
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        failed += result.failed
+        attempted += result.attempted
+    assert failed == 0
+    assert attempted > 20
 
 
 # ------------------------------------------------------------------------------- NPV
@@ -95,7 +92,7 @@ def test_npv_known_value_excel_convention() -> None:
     assert npv(0.10, [-100.0, 60.0, 60.0]) == pytest.approx(
         -100 / 1.1 + 60 / 1.21 + 60 / 1.331, rel=1e-15
     )
-    # The t = 0 convention overstates it by (1 + r) (METHODS.md section 5).
+    # The t = 0 convention overstates it by (1 + r) (docs/methods.md).
     assert npv(0.10, [-100.0, 60.0, 60.0], first_year_discounted=False) == pytest.approx(
         1.1 * npv(0.10, [-100.0, 60.0, 60.0]), rel=1e-14
     )
@@ -345,144 +342,3 @@ def test_mirr_2d_and_excel_example() -> None:
     assert got[0] == pytest.approx(mirr(values, 0.10, 0.12), rel=1e-15)
     assert got[1] == pytest.approx(npf.mirr(mat[1], 0.10, 0.12), rel=1e-12)
     assert math.isnan(got[2])
-
-
-# ------------------------------------------------------------------------------ WACC
-ADB_STYLE = [
-    {"name": "ADB loan", "amount": 150.0, "nominal_cost": 0.025, "tax_rate": 0.25,
-     "inflation": 0.02, "is_debt": True, "source": "illustrative"},
-    {"name": "Counterpart equity", "amount": 100.0, "nominal_cost": 0.08, "tax_rate": 0.25,
-     "inflation": 0.03, "is_debt": False},
-]  # fmt: skip
-
-
-def test_wacc_hand_worked_adb_style() -> None:
-    # Worked by hand (ADB WACC table layout, METHODS.md section 3):
-    # total = 150 + 100 = 250; weights 150/250 = 0.6 and 100/250 = 0.4.
-    # ADB loan (debt): after-tax = 0.025 x (1 - 0.25) = 0.01875;
-    #   real = 1.01875 / 1.02 - 1 = -0.00122549019608 (international inflation 2%);
-    #   weighted = 0.6 x -0.00122549019608 = -0.000735294117647.
-    # Equity (no tax shield): after-tax = 0.08; real = 1.08 / 1.03 - 1 = 0.0485436893204;
-    #   weighted = 0.4 x 0.0485436893204 = 0.0194174757282.
-    # WACC = -0.000735294117647 + 0.0194174757282 = 0.0186821816105 (1.87% real).
-    table = wacc_table(ADB_STYLE)
-    assert list(table.columns) == [
-        "name", "amount", "weight", "nominal_cost", "tax_rate", "after_tax_nominal_cost",
-        "inflation", "real_cost", "weighted_real_cost",
-    ]  # fmt: skip
-    np.testing.assert_allclose(table["weight"], [0.6, 0.4], rtol=1e-15)
-    np.testing.assert_allclose(table["after_tax_nominal_cost"], [0.01875, 0.08], rtol=1e-15)
-    np.testing.assert_allclose(table["real_cost"], [-0.00122549019608, 0.0485436893204], rtol=1e-11)
-    np.testing.assert_allclose(
-        table["weighted_real_cost"], [-0.000735294117647, 0.0194174757282], rtol=1e-11
-    )
-    assert wacc(ADB_STYLE) == pytest.approx(0.0186821816105, rel=1e-11)
-    assert table["name"].tolist() == ["ADB loan", "Counterpart equity"]
-
-
-def test_wacc_defaults_and_errors() -> None:
-    one = wacc_table([{"name": "grant-like", "amount": 5.0, "nominal_cost": 0.0}])
-    assert one["tax_rate"].iloc[0] == 0.0 and one["inflation"].iloc[0] == 0.0
-    assert one["weight"].iloc[0] == 1.0
-    with pytest.raises(ValueError, match="non-empty"):
-        wacc_table([])
-    with pytest.raises(ValueError, match="zero amount"):
-        wacc_table([{"name": "a", "amount": 0.0, "nominal_cost": 0.05}])
-    with pytest.raises(ValueError, match="lacks 'nominal_cost'"):
-        wacc_table([{"name": "a", "amount": 1.0}])
-    with pytest.raises(ValueError, match=r"tax_rate 25\.0 outside"):
-        wacc_table([{"name": "a", "amount": 1.0, "nominal_cost": 0.05, "tax_rate": 25.0}])
-
-
-# ------------------------------------------------------------------------------ loans
-def test_annuity_schedule_matches_numpy_financial() -> None:
-    s = loan_schedule(
-        100.0, interest_rate=0.05, tenor_years=10, grace_years=2, disbursement=(0.4, 0.6)
-    )
-    assert list(s.columns) == [
-        "year_index", "disbursed", "opening_balance", "commitment_fee", "interest",
-        "principal_repaid", "debt_service", "closing_balance", "interest_capitalized",
-    ]  # fmt: skip
-    assert s["year_index"].tolist() == list(range(10)) == s.index.tolist()
-    # Grace: disbursed 40 at the end of year 0, 60 at the end of year 1; interest on the
-    # opening balance: 0 in year 0, 0.05 x 40 = 2 in year 1, paid.
-    np.testing.assert_allclose(s["interest"][:2], [0.0, 2.0])
-    np.testing.assert_allclose(s["debt_service"][:2], [0.0, 2.0])
-    # Then 100 repaid over 10 - 2 = 8 years: numpy-financial pmt/ipmt/ppmt are the reference.
-    per = np.arange(1, 9)
-    np.testing.assert_allclose(s["debt_service"][2:], npf.pmt(0.05, 8, -100.0), rtol=1e-12)
-    np.testing.assert_allclose(s["interest"][2:], npf.ipmt(0.05, per, 8, -100.0), rtol=1e-12)
-    np.testing.assert_allclose(
-        s["principal_repaid"][2:], npf.ppmt(0.05, per, 8, -100.0), rtol=1e-12
-    )
-    assert s["closing_balance"].iloc[-1] == 0.0
-    assert s["principal_repaid"].sum() == pytest.approx(100.0, rel=1e-14)
-    # pmt(5%, 8, -100) = 100 x 0.05 / (1 - 1.05^-8) = 15.4721813627681 (by hand)
-    assert s["debt_service"].iloc[-1] == pytest.approx(100 * 0.05 / (1 - 1.05**-8), rel=1e-12)
-
-
-def test_level_repayment_and_commitment_fee() -> None:
-    s = loan_schedule(
-        150.0, interest_rate=0.04, tenor_years=8, grace_years=3, repayment="level",
-        disbursement=(0.2, 0.5, 0.3), commitment_fee=0.0015,
-    )  # fmt: skip
-    # Equal principal 150 / 5 = 30 in years 3..7; it sums to the principal.
-    np.testing.assert_allclose(s["principal_repaid"], [0, 0, 0, 30, 30, 30, 30, 30])
-    assert s["principal_repaid"].sum() == pytest.approx(150.0)
-    np.testing.assert_allclose(s["closing_balance"], [30, 105, 150, 120, 90, 60, 30, 0])
-    # Fee on the undisbursed commitment at the start of each year: 0.0015 x 150, x 120,
-    # x 45, then nothing.
-    np.testing.assert_allclose(
-        s["commitment_fee"], [0.225, 0.18, 0.0675, 0, 0, 0, 0, 0], rtol=1e-12
-    )
-    # Interest 4% of the opening balance; debt service = interest + principal + fee.
-    np.testing.assert_allclose(s["interest"], 0.04 * s["opening_balance"], rtol=1e-15)
-    np.testing.assert_allclose(
-        s["debt_service"], s["interest"] + s["principal_repaid"] + s["commitment_fee"]
-    )
-
-
-def test_capitalised_interest_during_grace() -> None:
-    s = loan_schedule(
-        100.0, interest_rate=0.10, tenor_years=5, grace_years=3, disbursement=(0.5, 0.5),
-        capitalize_interest=True,
-    )  # fmt: skip
-    # Year 0: draw 50. Year 1: interest 5 capitalised, draw 50 -> 105.
-    # Year 2: interest 10.5 capitalised -> 115.5, repaid over 2 years as an annuity.
-    np.testing.assert_allclose(s["interest_capitalized"], [0, 5.0, 10.5, 0, 0], atol=1e-12)
-    np.testing.assert_allclose(s["closing_balance"][:3], [50.0, 105.0, 115.5])
-    assert (s["debt_service"][:3] == 0).all()
-    pmt = npf.pmt(0.10, 2, -115.5)
-    np.testing.assert_allclose(s["debt_service"][3:], [pmt, pmt], rtol=1e-12)
-    assert s["closing_balance"].iloc[-1] == 0.0
-    assert s["principal_repaid"].sum() == pytest.approx(115.5, rel=1e-14)
-
-
-def test_schedule_defaults_years_and_errors() -> None:
-    # One disbursement at the end of year 0: repayment from year 1 (grace 0 or 1 alike).
-    s0 = loan_schedule(100.0, interest_rate=0.05, tenor_years=4)
-    s1 = loan_schedule(100.0, interest_rate=0.05, tenor_years=4, grace_years=1)
-    pd.testing.assert_frame_equal(s0, s1)
-    np.testing.assert_allclose(s0["debt_service"][1:], npf.pmt(0.05, 3, -100.0), rtol=1e-12)
-    zero = loan_schedule(90.0, interest_rate=0.0, tenor_years=4)
-    np.testing.assert_allclose(zero["principal_repaid"], [0, 30, 30, 30])
-    longer = loan_schedule(100.0, interest_rate=0.05, tenor_years=4, years=6)
-    assert len(longer) == 6 and (longer.iloc[4:, 1:] == 0).all().all()
-    assert longer["year_index"].tolist() == list(range(6))
-    assert len(loan_schedule(100.0, interest_rate=0.05, tenor_years=4, years=2)) == 2
-    with pytest.raises(ValueError, match="sum to 1"):
-        loan_schedule(100.0, interest_rate=0.05, tenor_years=5, disbursement=(0.5, 0.4))
-    with pytest.raises(ValueError, match="grace_years=1 ends before"):
-        loan_schedule(
-            100.0, interest_rate=0.05, tenor_years=5, grace_years=1, disbursement=(0.5, 0.5)
-        )
-    with pytest.raises(ValueError, match="no repayment year"):
-        loan_schedule(100.0, interest_rate=0.05, tenor_years=2, grace_years=2)
-    with pytest.raises(ValueError, match="repayment must be"):
-        loan_schedule(100.0, interest_rate=0.05, tenor_years=5, repayment="bullet")
-
-
-def test_dscr() -> None:
-    got = dscr([10.0, 130.0, 90.0, -5.0], [0.0, 100.0, 100.0, 10.0])
-    np.testing.assert_array_equal(got, [np.nan, 1.3, 0.9, -0.5])
-    assert dscr(5.0, 2.0) == 2.5
