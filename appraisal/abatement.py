@@ -1,6 +1,6 @@
 """Abatement cost: levelized cost per tCO2e and marginal abatement cost curves.
 
-See ``../shared/METHODS.md`` section 7.
+See ``docs/methods.md`` section 7.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Co-benefits: jobs and local air pollutants (``../shared/METHODS.md`` section 8)."""
+"""Co-benefits: jobs and local air pollutants (``docs/methods.md`` section 8)."""
 
 from __future__ import annotations
 

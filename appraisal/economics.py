@@ -1,7 +1,7 @@
 """Economic analysis: conversion factors, carbon value paths, ENPV, EIRR, BCR.
 
 Pure functions over numpy arrays. Methods follow the ADB Guidelines for the
-Economic Analysis of Projects (2017); see ``../shared/METHODS.md`` section 2.
+Economic Analysis of Projects (2017); see ``docs/methods.md`` section 2.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """GHG accounting: grid factors and emission reductions (IFI harmonised approach).
 
 Emission reduction = without-project emissions - with-project emissions, for
-the same level of service, per year (``../shared/METHODS.md`` section 6).
+the same level of service, per year (``docs/methods.md`` section 6).
 """
 
 from __future__ import annotations

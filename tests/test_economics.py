@@ -16,7 +16,7 @@ from appraisal.ghg import combined_margin, grid_factor
 
 
 def test_adb_carbon_path_matches_the_methods_reference():
-    # METHODS.md section 2 [D]: 36.30 x 1.02^(y-2016) = 39.29 in 2020 and 47.89 in 2030.
+    # docs/methods.md section 2 [D]: 36.30 x 1.02^(y-2016) = 39.29 in 2020 and 47.89 in 2030.
     p = carbon_price_path("adb-2017", [2016, 2020, 2030])
     assert p[0] == pytest.approx(36.30)
     assert round(p[1], 2) == 39.29
@@ -25,7 +25,7 @@ def test_adb_carbon_path_matches_the_methods_reference():
 
 def test_world_bank_paths_and_growth_after_2030():
     # World Bank 2017 note: low 40 (2020) to 50 (2030), high 80 to 100; +2.25%/yr after 2030,
-    # about 78 and 156 in 2050 (METHODS.md section 2 [S/D]).
+    # about 78 and 156 in 2050 (docs/methods.md section 2 [S/D]).
     low = carbon_price_path("wb-2017-low", [2019, 2020, 2025, 2030, 2050])
     high = carbon_price_path("wb-2017-high", [2020, 2030, 2050])
     assert low[:4].tolist() == [40.0, 40.0, 45.0, 50.0]

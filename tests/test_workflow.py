@@ -87,7 +87,7 @@ def test_fnpv_at_wacc_against_numpy_financial(xiangtan_result):
 
 @pytest.mark.parametrize("component", ["community-retrofit", "community-solar-ev"])
 def test_abatement_cost_as_carbon_price_makes_enpv_zero(xiangtan_result, component):
-    # Identity (METHODS.md section 7): the levelized cost per tonne, used as a constant
+    # Identity (docs/methods.md section 7): the levelized cost per tonne, used as a constant
     # real carbon price, gives ENPV = 0. Through the whole workflow, for the components
     # whose cost is positive (a case may not state a negative carbon price).
     r = xiangtan_result
