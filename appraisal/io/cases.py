@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
 
 from appraisal.case import Case, CaseError, parse_case
 from appraisal.schema import Problem
 
-__all__ = ["MAX_CASE_BYTES", "load_case", "parse_toml", "read_case_data"]
+__all__ = ["MAX_CASE_BYTES", "load_case", "parse_toml"]
 
 MAX_CASE_BYTES = 20 * 1024 * 1024
 
@@ -22,12 +21,6 @@ def parse_toml(text: str, *, source: str = "<case>") -> Case:
     except tomllib.TOMLDecodeError as exc:
         raise CaseError(source, [Problem("(toml)", f"not valid TOML: {exc}")]) from None
     return parse_case(data, source=source)
-
-
-def read_case_data(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The raw mapping of a TOML case file (not validated)."""
-    p = Path(path)
-    return tomllib.loads(p.read_text("utf-8"))
 
 
 def load_case(path: str | os.PathLike[str]) -> Case:
