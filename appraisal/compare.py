@@ -14,6 +14,10 @@ Key paths read like the case file: ``economic.discount_rate``,
 ``components[bus-priority].capital.civil_works`` (components are matched by
 ``id``), ``financing.sources[0].amount`` (other arrays by position),
 ``grid.operating_margin.2030`` (a year of a path).
+
+The figures compared and their labels are the result schema's ``compare`` and
+``effects`` views (:mod:`appraisal.result_schema`); the terminal report is
+:func:`appraisal.io.text.compare.compare_text`.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from appraisal import formatting as fmt
+from appraisal import result_schema
 from appraisal.case import Case, CaseError, parse_case
 from appraisal.result import AppraisalResult, to_json
 from appraisal.workflow import appraise
@@ -38,31 +42,18 @@ __all__ = [
     "apply_change",
     "changed_inputs",
     "compare_document",
-    "compare_text",
     "compare_versions",
     "format_path",
     "side_by_side",
 ]
 
-# (key in the JSON summary, label, formatter name in appraisal.formatting)
-METRICS: tuple[tuple[str, str, str], ...] = (
-    ("economic.enpv", "ENPV", "money"),
-    ("economic.eirr", "EIRR", "rate"),
-    ("economic.bcr", "BCR", "ratio"),
-    ("economic.enpv_without_carbon", "ENPV without carbon", "money"),
-    ("economic.eirr_without_carbon", "EIRR without carbon", "rate"),
-    ("financial.wacc", "WACC (real)", "rate"),
-    ("financial.fnpv", "FNPV", "money"),
-    ("financial.firr", "FIRR", "rate"),
-    ("ghg.reduction_tco2e_total", "tCO2e avoided", "tonnes"),
-    ("abatement.cost_per_tco2e", "cost per tCO2e", "per_tonne"),
-    ("cobenefits.jobs_construction_job_years", "construction job-years", "count"),
+# (key in the JSON summary, label, formatter name in appraisal.formatting): the
+# result schema's "compare" view (appraisal/data/result_schema.toml)
+METRICS: tuple[tuple[str, str, str], ...] = tuple(
+    (f.key, f.label, f.format) for f in result_schema.view("compare")
 )
-EFFECTS = (
-    ("eirr", "economic.eirr"),
-    ("enpv", "economic.enpv"),
-    ("cost_per_tco2e", "abatement.cost_per_tco2e"),
-)
+# (name in the changes table, key in the JSON summary): the schema's "effects" view
+EFFECTS: tuple[tuple[str, str], ...] = tuple((f.name, f.key) for f in result_schema.view("effects"))
 
 
 class _Missing:
@@ -300,7 +291,7 @@ class VersionComparison:
             return v
 
         return {
-            "schema_version": 1,
+            "schema_version": result_schema.SCHEMA_VERSION,
             "base": self.base.case.path,
             "other": self.other.case.path,
             "changes": [
@@ -412,86 +403,10 @@ def _num(x: Any) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
-def _fmt(kind: str, v: Any) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "n/a"
-    f = getattr(fmt, kind)
-    return str(f(v))
-
-
-def compare_text(
-    sbs: pd.DataFrame, versions: VersionComparison | None = None, *, currency: str = ""
-) -> str:
-    """The terminal report: the side-by-side table, and the changes of two versions."""
-    kinds = {k: kind for k, _, kind in METRICS}
-    names = [c for c in sbs.columns if c != "label"]
-    rows = [
-        [str(row["label"]), *(_fmt(kinds[str(key)], row[n]) for n in names)]
-        for key, row in sbs.iterrows()
-    ]
-    lines = fmt.text_table(["figure", *names], rows)
-    if versions is None:
-        return "\n".join(lines) + "\n"
-    lines += ["", f"Changed inputs ({len(versions.changes)}), each applied alone to the base:"]
-    ch_rows = []
-    for r in versions.changes.to_dict(orient="records"):
-        if r["error"]:
-            ch_rows.append([r["key"], _short(r["before"]), _short(r["after"]), r["error"], "", ""])
-            continue
-        ch_rows.append(
-            [
-                r["key"],
-                _short(r["before"]),
-                _short(r["after"]),
-                _signed_rate(r["d_eirr"]),
-                _signed(r["d_enpv"], "money"),
-                _signed(r["d_cost_per_tco2e"], "per_tonne"),
-            ]
-        )
-    lines += fmt.text_table(
-        ["input", "base", "new", "d EIRR", "d ENPV", f"d {currency}/tCO2e".strip()], ch_rows
-    )
-    t = versions.total
-    lines += [""]
-    for k, label, kind in (
-        ("eirr", "EIRR", "rate"),
-        ("enpv", "ENPV", "money"),
-        ("cost_per_tco2e", "cost per tCO2e", "per_tonne"),
-    ):
-        r = t.loc[str(k)].to_dict()
-        d = _signed_rate(r["difference"]) if kind == "rate" else _signed(r["difference"], kind)
-        inter = (
-            _signed_rate(r["interaction"]) if kind == "rate" else _signed(r["interaction"], kind)
-        )
-        lines.append(
-            f"{label}: {_fmt(kind, r['base'])} -> {_fmt(kind, r['other'])} ({d}); "
-            f"interaction beyond the effects alone: {inter}"
-        )
-    return "\n".join(lines) + "\n"
-
-
-def _short(v: Any) -> str:
-    s = _num(v) if not isinstance(v, str) else v
-    return s if len(s) <= 40 else s[:37] + "..."
-
-
-def _signed(v: Any, kind: str) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "n/a"
-    s = _fmt(kind, abs(v))
-    return ("-" if v < 0 else "+") + s
-
-
-def _signed_rate(v: Any) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "n/a"
-    return f"{v * 100:+.2f} pt"
-
-
 def compare_document(sbs: pd.DataFrame, versions: VersionComparison | None = None) -> str:
     """The JSON text of ``appraisal compare``: side by side, and the versions' changes."""
     doc: dict[str, Any] = {
-        "schema_version": 1,
+        "schema_version": result_schema.SCHEMA_VERSION,
         "side_by_side": {
             str(c): {str(k): v for k, v in zip(sbs.index, sbs[c], strict=True)}
             for c in sbs.columns

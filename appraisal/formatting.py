@@ -1,16 +1,22 @@
 """The one set of rounding and formatting rules for humans (terminal, PDF, workbook).
 
 JSON keeps full precision; everything a person reads is formatted here, so the
-table, the PDF and the workbook show the same digits.
+table, the PDF and the workbook show the same digits. The rules themselves (the
+digits, the Excel number formats, the key-results table's columns and labels)
+are data in the result schema (:mod:`appraisal.result_schema`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from appraisal import result_schema
 
 __all__ = [
     "EXCEL_FORMATS",
     "count",
+    "format_value",
     "money",
     "per_tonne",
     "rate",
@@ -24,77 +30,82 @@ __all__ = [
 DASH = "n/a"
 
 
-def money(value: float | None, digits: int = 2) -> str:
-    """Money in the case's unit: 1,234.57."""
-    return DASH if value is None else f"{value:,.{digits}f}"
+def _text(name: str, value: float) -> str:
+    f = result_schema.number_format(name)
+    scaled = value * f.scale if f.scale != 1 else value
+    return format(scaled, f.text) + f.suffix
+
+
+def format_value(name: str, value: float | None) -> str:
+    """A number in a named format of the result schema; ``n/a`` for None.
+
+    >>> format_value("rate", 0.1234), format_value("tonnes", 1234567.4), format_value("money", None)
+    ('12.34%', '1,234,567', 'n/a')
+    """
+    return DASH if value is None else _text(name, value)
+
+
+def money(value: float | None, digits: int | None = None) -> str:
+    """Money in the case's unit: 1,234.57 (``digits`` overrides the schema's 2)."""
+    if value is None:
+        return DASH
+    return _text("money", value) if digits is None else f"{value:,.{digits}f}"
 
 
 def rate(value: float | None) -> str:
     """A decimal rate as a percentage: 0.1234 -> 12.34%."""
-    return DASH if value is None else f"{value * 100:.2f}%"
+    return format_value("rate", value)
 
 
 def ratio(value: float | None) -> str:
     """A ratio such as the BCR or DSCR: 1.23."""
-    return DASH if value is None else f"{value:.2f}"
+    return format_value("ratio", value)
 
 
 def tonnes(value: float | None) -> str:
     """Tonnes: 1,234,567."""
-    return DASH if value is None else f"{value:,.0f}"
+    return format_value("tonnes", value)
 
 
 def count(value: float | None) -> str:
     """A count of jobs: 1,234."""
-    return DASH if value is None else f"{value:,.0f}"
+    return format_value("count", value)
 
 
 def per_tonne(value: float | None) -> str:
     """Currency per tonne: -12.34."""
-    return DASH if value is None else f"{value:,.2f}"
+    return format_value("per_tonne", value)
 
 
 # Excel number formats that show the same digits as the functions above.
 EXCEL_FORMATS = {
-    "money": "#,##0.00",
-    "rate": "0.00%",
-    "ratio": "0.00",
-    "tonnes": "#,##0",
-    "count": "#,##0",
-    "per_tonne": "#,##0.00",
+    name: result_schema.number_format(name).excel
+    for name in ("money", "rate", "ratio", "tonnes", "count", "per_tonne")
 }
+
+
+def _get(block: Mapping[str, Any], key: str) -> Any:
+    for part in key.split("."):
+        block = block[part]
+    return block
 
 
 def summary_headers(currency: str) -> list[str]:
     """Column headers of the key-results table (terminal and PDF)."""
     return [
         "component",
-        "ENPV",
-        "EIRR",
-        "BCR",
-        "ENPV w/o C",
-        "EIRR w/o C",
-        "FIRR",
-        "tCO2e avoided",
-        f"{currency}/tCO2e",
-        "jobs (constr.)",
+        *(
+            result_schema.short_label(f.key, currency=currency)
+            for f in result_schema.view("key_results")
+        ),
     ]
 
 
 def summary_row(label: str, block: dict[str, Any]) -> list[str]:
     """One row of the key-results table, from a JSON block (program or component)."""
-    e, f, g, a, c = (block[k] for k in ("economic", "financial", "ghg", "abatement", "cobenefits"))
     return [
         label,
-        money(e["enpv"]),
-        rate(e["eirr"]),
-        ratio(e["bcr"]),
-        money(e["enpv_without_carbon"]),
-        rate(e["eirr_without_carbon"]),
-        rate(f["firr"]),
-        tonnes(g["reduction_tco2e_total"]),
-        per_tonne(a["cost_per_tco2e"]),
-        count(c["jobs_construction_job_years"]),
+        *(format_value(f.format, _get(block, f.key)) for f in result_schema.view("key_results")),
     ]
 
 

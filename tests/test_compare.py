@@ -74,6 +74,11 @@ def test_a_change_that_is_not_valid_alone_is_reported_not_raised():
     assert pd.isna(rows.loc["financing.loan.grace_years", "d_enpv"])
     assert pd.isna(v.total.loc["enpv", "sum_of_effects_alone"])  # cannot be summed
     assert v.summary["changes"][1]["d_enpv"] is None  # JSON: null
+    # The terminal report shows both rows (it failed on the valid row's NaN error before).
+    from appraisal.io.text.compare import compare_text
+
+    text = compare_text(v.side_by_side, v)
+    assert "financing.loan.tenor_years" in text and "not a valid case alone" in text
 
 
 def test_side_by_side_and_cli(tmp_path, capsys):
@@ -94,3 +99,44 @@ def test_side_by_side_and_cli(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "economic.discount_rate" in out and "interaction" in out
     assert (tmp_path / "compare.json").exists() and (tmp_path / "compare.xlsx").exists()
+
+
+def test_metrics_and_labels_come_from_the_result_schema():
+    # The hand-made list of appraisal/compare.py at b1b2cfc, now the schema's "compare" view.
+    from appraisal.compare import EFFECTS, METRICS
+
+    assert METRICS == (
+        ("economic.enpv", "ENPV", "money"),
+        ("economic.eirr", "EIRR", "rate"),
+        ("economic.bcr", "BCR", "ratio"),
+        ("economic.enpv_without_carbon", "ENPV without carbon", "money"),
+        ("economic.eirr_without_carbon", "EIRR without carbon", "rate"),
+        ("financial.wacc", "WACC (real)", "rate"),
+        ("financial.fnpv", "FNPV", "money"),
+        ("financial.firr", "FIRR", "rate"),
+        ("ghg.reduction_tco2e_total", "tCO2e avoided", "tonnes"),
+        ("abatement.cost_per_tco2e", "cost per tCO2e", "per_tonne"),
+        ("cobenefits.jobs_construction_job_years", "construction job-years", "count"),
+    )
+    assert EFFECTS == (
+        ("eirr", "economic.eirr"),
+        ("enpv", "economic.enpv"),
+        ("cost_per_tco2e", "abatement.cost_per_tco2e"),
+    )
+
+
+def test_compare_text_lines(versions):
+    from appraisal.io.text.compare import compare_text
+
+    _, _, v = versions
+    text = compare_text(v.side_by_side, v, currency="CNY")
+    lines = text.splitlines()
+    # Independent source: the summaries of both versions, rounded by the f-strings the
+    # report used at b1b2cfc.
+    e0, e1 = v.base.summary["economic"], v.other.summary["economic"]
+    assert lines[0].split() == ["figure", *v.side_by_side.columns[1:]]
+    enpv_row = next(line for line in lines if line.startswith("ENPV "))
+    assert enpv_row.split()[-2:] == [f"{e0['enpv']:,.2f}", f"{e1['enpv']:,.2f}"]
+    assert "d CNY/tCO2e" in text
+    d = e1["eirr"] - e0["eirr"]
+    assert f"EIRR: {e0['eirr'] * 100:.2f}% -> {e1['eirr'] * 100:.2f}% ({d * 100:+.2f} pt); " in text

@@ -1,4 +1,9 @@
-"""Render docs/case-format.md from the case schema (``python -m appraisal.io.docs``)."""
+"""Render the docs generated from the schemas.
+
+``python -m appraisal.io.docs`` prints docs/case-format.md (from the case schema,
+:mod:`appraisal.schema`); ``python -m appraisal.io.docs json-summary`` prints
+docs/json-summary.md (from the result schema, :mod:`appraisal.result_schema`).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,10 @@ import json
 import sys
 from typing import Any
 
+from appraisal.result_schema import OutputField, output_fields
 from appraisal.schema import Field, fields
 
-__all__ = ["case_format_markdown"]
+__all__ = ["case_format_markdown", "json_summary_markdown"]
 
 INTRO = """# Case file format
 
@@ -108,5 +114,78 @@ def case_format_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+JSON_SUMMARY_INTRO = """# The JSON summary: the stable contract
+
+`appraisal run CASE` writes `<out>/<case>.json`; `appraise(case).summary` is the
+same mapping. Rates are decimals; money is in the case's currency and money
+unit (`case.unit`, e.g. USD million) at constant prices of `case.price_year`;
+per-tonne figures are in whole currency units. A figure that does not exist is
+`null` with a `<key>_reason` beside it (for example an IRR with no root, or
+several: then `<key>_roots` lists them). Same inputs give the same bytes.
+
+The program's blocks sit at the top level; `components` holds the same blocks
+for each component, each with its `id` and `name`.
+
+This page is generated from the one schema of the output fields
+(`appraisal/data/result_schema.toml`, which also gives the labels and number
+formats of the terminal, the PDF and `appraisal compare`): `make docs`
+regenerates it, and a test fails when it is out of date or when the engine
+writes a key the schema does not describe. In the tables, `[]` marks each
+element of a list; "money" in the unit column is the case's money unit.
+"""
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _json_row(f: OutputField, per_component_section: bool) -> str:
+    notes = []
+    if f.optional:
+        notes.append("May be absent.")
+    if f.nullable:
+        notes.append("May be null.")
+    if per_component_section and not f.per_component and f.kind != "table":
+        notes.append("Program only.")
+    desc = " ".join([_cell(f.description), *notes])
+    return f"| `{f.key}` | {f.kind} | {_cell(f.unit)} | {_cell(f.label)} | {desc} |"
+
+
+def json_summary_markdown() -> str:
+    """The Markdown of docs/json-summary.md: one table per top-level key."""
+    lines = [JSON_SUMMARY_INTRO.rstrip("\n")]
+    sections: dict[str, list[OutputField]] = {}
+    for f in output_fields():
+        sections.setdefault(f.section, []).append(f)
+    for name, items in sections.items():
+        head = items[0]
+        lines.append(f"\n## `{name}`\n")
+        if head.key == name and head.kind in ("table", "list"):
+            intro = [_cell(head.description)]
+            if head.optional:
+                intro.append("May be absent.")
+            if head.per_component:
+                intro.append(f"Also in each `components[]` element (`components[].{name}.*`).")
+            lines.append(" ".join(intro) + "\n")
+            items = items[1:]
+        lines.append("| key | kind | unit | label | description |")
+        lines.append("|---|---|---|---|---|")
+        lines += [_json_row(f, head.per_component) for f in items]
+    return "\n".join(lines) + "\n"
+
+
+_DOCS = {"case-format": case_format_markdown, "json-summary": json_summary_markdown}
+
+
+def main(argv: list[str]) -> int:
+    """Print one generated doc: ``case-format`` (the default) or ``json-summary``."""
+    name = argv[0] if argv else "case-format"
+    if len(argv) > 1 or name not in _DOCS:
+        sys.stderr.write(f"usage: python -m appraisal.io.docs [{' | '.join(_DOCS)}]\n")
+        return 2
+    sys.stdout.write(_DOCS[name]())
+    return 0
+
+
 if __name__ == "__main__":
-    sys.stdout.write(case_format_markdown())
+    raise SystemExit(main(sys.argv[1:]))
