@@ -50,3 +50,4 @@ template: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m appraisal.io.docs > docs/case-format.md
+	$(BIN)/python -m appraisal.io.docs json-summary > docs/json-summary.md
