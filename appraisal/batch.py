@@ -1,12 +1,17 @@
-"""Batch appraisal: every case of a folder, in parallel processes or on a Dask cluster.
+"""Batch appraisal: every case of a list, in parallel processes or on a Dask cluster.
 
 A bank's portfolio team appraises hundreds of projects at once. :func:`run_batch`
 appraises each case file in a worker (a :class:`concurrent.futures.ProcessPoolExecutor`
 on this machine, or a Dask cluster given its scheduler address), renders its
-outputs there, and hands the bytes back; the caller writes them atomically, so
-a case that fails writes nothing and the others are unaffected. Results come
+outputs there (:func:`appraise_one`), and hands the items back; the caller
+writes them atomically (:func:`appraisal.io.batch_outputs.write_batch`), so a
+case that fails writes nothing and the others are unaffected. Results come
 back in the order of the input, whatever order the workers finish in, and are
 byte-for-byte those of appraising each case alone.
+
+A driver, like the CLI: it runs the reader, the workflow and the writers of
+:mod:`appraisal.io` in the workers, and does no I/O of its own. Finding the
+case files of a folder is :func:`appraisal.io.folders.discover`.
 
 Dask is optional (``pip install appraisal[dask]``); the process pool needs
 nothing beyond the standard library.
@@ -14,54 +19,31 @@ nothing beyond the standard library.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
-import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import pandas as pd
 
-from appraisal import formatting as fmt
 from appraisal.case import CaseError
-from appraisal.result import to_json
 
 __all__ = [
     "BatchItem",
-    "ProgressBar",
+    "Progress",
     "appraise_one",
-    "discover",
-    "fund_inputs",
     "portfolio_summary",
-    "portfolio_text",
+    "portfolio_table",
     "run_batch",
-    "write_batch",
 ]
 
 Progress = Callable[[int, int, int], None]  # (done, total, failed)
-
-
-def discover(folder: str | os.PathLike[str]) -> list[Path]:
-    """The case files of a folder, sorted.
-
-    A folder's cases are: its own ``*.toml`` files (except ``cluster.toml`` and
-    ``expected.toml``), the ``case.toml`` of each sub-folder, and the city
-    files of each sub-folder that is a cluster (holds a ``cluster.toml``).
-    """
-    root = Path(folder)
-    skip = {"cluster.toml", "expected.toml"}
-    found = [p for p in root.glob("*.toml") if p.name not in skip]
-    for sub in sorted(p for p in root.iterdir() if p.is_dir()):
-        if (sub / "case.toml").is_file():
-            found.append(sub / "case.toml")
-        elif (sub / "cluster.toml").is_file():
-            found += [p for p in sub.glob("*.toml") if p.name not in skip]
-    return sorted(found)
 
 
 @dataclass
@@ -122,12 +104,7 @@ def appraise_one(path: str, formats: str = "json") -> BatchItem:
         for name in [f.strip() for f in formats.split(",") if f.strip()]:
             if name not in RENDERERS:
                 raise ValueError(f"unknown output format {name!r}; expected {', '.join(RENDERERS)}")
-            try:
-                item.outputs[name] = RENDERERS[name](result)
-            except ModuleNotFoundError as exc:
-                if exc.name and exc.name.startswith("appraisal.io."):
-                    continue  # that output is not built yet (same rule as write_outputs)
-                raise
+            item.outputs[name] = RENDERERS[name](result)
         item.summary = result.to_json()
     except CaseError as exc:
         item.errors = [f"error: {exc.source}: {p.path}: {p.message}" for p in exc.problems]
@@ -139,28 +116,6 @@ def appraise_one(path: str, formats: str = "json") -> BatchItem:
         item.outputs = {}
     item.seconds = time.perf_counter() - start
     return item
-
-
-class ProgressBar:
-    """A progress bar on stderr, without a dependency.
-
-    Redrawn in place on a terminal; elsewhere (a log, CI) one line at the end.
-    """
-
-    def __init__(self, stream: TextIO | None = None, width: int = 30) -> None:
-        self.stream = stream if stream is not None else sys.stderr
-        self.width = width
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-
-    def __call__(self, done: int, total: int, failed: int) -> None:
-        if not self.tty and done < total:
-            return
-        filled = self.width * done // total if total else self.width
-        bar = "#" * filled + "." * (self.width - filled)
-        tail = f", {failed} failed" if failed else ""
-        end = "\n" if done >= total else ""
-        self.stream.write(f"\r[{bar}] {done}/{total} cases{tail}{end}")
-        self.stream.flush()
 
 
 def run_batch(
@@ -260,52 +215,8 @@ def _run_dask(
             record(index[fut.key], fut.result())
 
 
-def write_batch(items: Sequence[BatchItem], out_dir: str | os.PathLike[str]) -> list[Path]:
-    """Write each successful case's outputs to ``out_dir/<slug>/`` and ``portfolio.json``.
-
-    Raises
-    ------
-    CaseError
-        Before writing anything, when two cases would write to the same folder.
-    """
-    from appraisal.io.atomic import write_bytes_atomic
-    from appraisal.schema import Problem
-
-    seen: dict[str, str] = {}
-    for item in items:
-        folder = item.name or item.slug
-        if folder is None:
-            continue
-        if folder in seen:
-            raise CaseError(
-                item.path,
-                [
-                    Problem(
-                        "(file)",
-                        f"writes {folder}/ like {seen[folder]}; rename one of them (the "
-                        "output name is the file name, or the folder's for case.toml)",
-                    )
-                ],
-            )
-        seen[folder] = item.path
-    root = Path(out_dir)
-    written = []
-    for item in items:
-        folder = item.name or item.slug
-        if not item.ok or item.slug is None or folder is None:
-            continue
-        for fmt_name, data in item.outputs.items():
-            written.append(write_bytes_atomic(root / folder / f"{item.slug}.{fmt_name}", data))
-    written.append(
-        write_bytes_atomic(root / "portfolio.json", to_json(portfolio_summary(items)).encode())
-    )
-    return written
-
-
 def portfolio_summary(items: Sequence[BatchItem]) -> dict[str, Any]:
     """One record per case: status and headline figures (the ``portfolio.json`` document)."""
-    import json
-
     cases = []
     for item in items:
         rec: dict[str, Any] = {
@@ -340,82 +251,3 @@ def portfolio_summary(items: Sequence[BatchItem]) -> dict[str, Any]:
 def portfolio_table(items: Sequence[BatchItem]) -> pd.DataFrame:
     """:func:`portfolio_summary` as a table."""
     return pd.DataFrame(portfolio_summary(items)["cases"])
-
-
-def portfolio_text(items: Sequence[BatchItem]) -> str:
-    """The terminal table of a batch."""
-    rows = []
-    for rec in portfolio_summary(items)["cases"]:
-        if not rec["ok"]:
-            rows.append([rec["folder"] or rec["path"], "FAILED", "", "", "", "", ""])
-            continue
-        rows.append(
-            [
-                rec["folder"],
-                f"{rec['currency']} {rec['unit']}",
-                fmt.money(rec["enpv"]),
-                fmt.rate(rec["eirr"]),
-                fmt.rate(rec["firr"]),
-                fmt.tonnes(rec["reduction_tco2e_total"]),
-                fmt.per_tonne(rec["cost_per_tco2e"]),
-            ]
-        )
-    lines = fmt.text_table(
-        ["case", "money", "ENPV", "EIRR", "FIRR", "tCO2e avoided", "cost/tCO2e"], rows
-    )
-    return "\n".join(lines) + "\n"
-
-
-@dataclass
-class FundInputs:
-    """The candidate projects of ``appraisal fund`` and the defaults a cluster.toml gives."""
-
-    projects: pd.DataFrame
-    money: str
-    defaults: dict[str, Any]
-
-
-def fund_inputs(
-    paths: Sequence[str | os.PathLike[str]],
-    *,
-    by: str | None = None,
-    support_share: float | None = None,
-) -> FundInputs:
-    """Read and appraise the cases a fund chooses among.
-
-    Each path is a case file, a folder with ``case.toml``, a cluster folder
-    (its cities; its ``[fund]`` table gives the defaults) or a folder of cases.
-    ``by`` and ``support_share`` override the cluster's defaults (else
-    ``component`` and 1.0).
-    """
-    import tomllib
-
-    from appraisal.cluster import parse_cluster_spec
-    from appraisal.fund import project_table
-    from appraisal.io.cases import load_case
-    from appraisal.io.clusters import cluster_case_paths
-    from appraisal.workflow import appraise
-
-    files: list[Path] = []
-    defaults: dict[str, Any] = {}
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir() and (p / "cluster.toml").is_file():
-            spec = parse_cluster_spec(
-                tomllib.loads((p / "cluster.toml").read_text("utf-8")),
-                source=str(p / "cluster.toml"),
-            )
-            defaults = {**spec.fund, **defaults}
-            files += cluster_case_paths(p, spec)
-        elif p.is_dir() and not (p / "case.toml").is_file():
-            files += discover(p)
-        else:
-            files.append(p)
-    cases = [load_case(f) for f in files]
-    appraised = [(c, appraise(c)) for c in cases]
-    share = support_share if support_share is not None else defaults.get("support_share", 1.0)
-    table = project_table(
-        appraised, by=by or defaults.get("by", "component"), support_share=float(share)
-    )
-    money = cases[0].meta.money if cases else "money"
-    return FundInputs(table, money, defaults)

@@ -22,6 +22,7 @@ EXIT_INPUT = 2
 # imported here so --help stays fast) and those of cluster, fund and compare.
 _CASE_FORMATS = ("json", "xlsx", "pdf")
 _TABLE_FORMATS = ("json", "xlsx")
+_FORMATS_HELP = {_CASE_FORMATS: "comma-separated outputs to write", _TABLE_FORMATS: "outputs"}
 
 
 class UsageError(Exception):
@@ -41,6 +42,26 @@ def _formats(value: str, allowed: Sequence[str]) -> str:
     return ",".join(wanted)
 
 
+def _add_output_options(p: argparse.ArgumentParser, *, out: str, formats: tuple[str, ...]) -> None:
+    """--out and --formats of a command that writes outputs; ``main`` checks --formats first."""
+    p.add_argument("--out", help=f"output folder (default {out})")
+    default = ",".join(formats)
+    p.add_argument(
+        "--formats", default=default, help=f"{_FORMATS_HELP[formats]} (default {default})"
+    )
+    p.set_defaults(allowed_formats=formats)
+
+
+def _out_dir(args: argparse.Namespace, default: str) -> Path:
+    """The --out folder, else out/<default>."""
+    return Path(args.out) if args.out else Path("out") / default
+
+
+def _print_written(paths: Sequence[Path]) -> None:
+    for path in paths:
+        print(f"wrote {path}")
+
+
 def _print_case_error(exc: CaseError) -> None:
     for p in exc.problems:
         print(f"error: {exc.source}: {p.path}: {p.message}", file=sys.stderr)
@@ -54,25 +75,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     """
     from appraisal.io.cases import load_case
     from appraisal.io.outputs import write_outputs
-    from appraisal.io.terminal import summary_table
+    from appraisal.io.text import summary_table
     from appraisal.workflow import appraise
 
-    args.formats = _formats(args.formats, _CASE_FORMATS)
     target = Path(args.case)
     if target.is_dir() and not (target / "case.toml").exists():
         return _run_batch(args, target)
     case = load_case(args.case)
     result = appraise(case)
-    out = Path(args.out) if args.out else Path("out") / case.slug
-    written = write_outputs(result, out, formats=args.formats)
+    written = write_outputs(result, _out_dir(args, case.slug), formats=args.formats)
     sys.stdout.write(summary_table(result))
-    for path in written:
-        print(f"wrote {path}")
+    _print_written(written)
     return 0
 
 
 def _run_batch(args: argparse.Namespace, folder: Path) -> int:
-    from appraisal.batch import ProgressBar, discover, portfolio_text, run_batch, write_batch
+    from appraisal.batch import run_batch
+    from appraisal.io.batch_outputs import write_batch
+    from appraisal.io.folders import discover
+    from appraisal.io.progress import ProgressBar
+    from appraisal.io.text import portfolio_text
 
     paths = discover(folder)
     if not paths:
@@ -90,7 +112,7 @@ def _run_batch(args: argparse.Namespace, folder: Path) -> int:
     for item in items:
         for line in item.errors:
             print(line, file=sys.stderr)
-    out = Path(args.out) if args.out else Path("out") / folder.resolve().name
+    out = _out_dir(args, folder.resolve().name)
     written = write_batch(items, out)
     sys.stdout.write(portfolio_text(items))
     print(f"wrote {len(written)} files to {out}")
@@ -112,73 +134,63 @@ def _parse_limits(values: list[str] | None, option: str) -> dict[str, float]:
     return out
 
 
-def _write_rendered(out: Path, stem: str, rendered: dict[str, bytes]) -> None:
+def _write_tables(
+    args: argparse.Namespace, stem: str, default_out: str, json_text: str, xlsx: Callable[[], bytes]
+) -> None:
+    """Write ``<stem>.json`` and, when --formats names it, ``<stem>.xlsx`` to --out."""
     from appraisal.io.atomic import write_bytes_atomic
 
+    rendered = {"json": json_text.encode("utf-8")}
+    if "xlsx" in args.formats.split(","):
+        rendered["xlsx"] = xlsx()
+    out = _out_dir(args, default_out)
     for fmt_name, data in rendered.items():
         print(f"wrote {write_bytes_atomic(out / f'{stem}.{fmt_name}', data)}")
 
 
 def cmd_cluster(args: argparse.Namespace) -> int:
     """Combine a city cluster's programs: trajectories, peak vs target, ENPV/EIRR, MAC curve."""
-    from appraisal.cluster import cluster_text
     from appraisal.io.clusters import appraise_cluster_folder
+    from appraisal.io.text import cluster_text
+    from appraisal.io.workbook import render_cluster_workbook
 
-    formats = _formats(args.formats, _TABLE_FORMATS).split(",")
     cr = appraise_cluster_folder(args.folder)
-    out = Path(args.out) if args.out else Path("out") / Path(args.folder).resolve().name
-    rendered = {"json": cr.to_json().encode("utf-8")}
-    if "xlsx" in formats:
-        from appraisal.io.cluster_workbook import render_cluster_workbook
-
-        rendered["xlsx"] = render_cluster_workbook(cr)
     sys.stdout.write(cluster_text(cr))
-    _write_rendered(out, "cluster", rendered)
+    folder = Path(args.folder).resolve().name
+    _write_tables(args, "cluster", folder, cr.to_json(), lambda: render_cluster_workbook(cr))
     return 0
 
 
 def cmd_fund(args: argparse.Namespace) -> int:
     """Choose the projects a fixed budget supports: exact (integer program) vs MAC order."""
-    from appraisal.batch import fund_inputs
-    from appraisal.fund import allocate, fund_text
+    from appraisal.io.folders import fund_inputs
+    from appraisal.io.text import fund_text
+    from appraisal.io.workbook import render_fund_workbook
 
-    formats = _formats(args.formats, _TABLE_FORMATS).split(",")
     inputs = fund_inputs(args.cases, by=args.by, support_share=args.support_share)
-    d = inputs.defaults
-    budget = args.budget if args.budget is not None else d.get("budget")
-    if budget is None:
+    if args.budget is None and inputs.defaults.get("budget") is None:
         raise UsageError("--budget is required (or a cluster.toml with [fund] budget)")
-    city_min = _parse_limits(args.city_min, "--city-min") or d.get("city_min", {})
-    city_max = _parse_limits(args.city_max, "--city-max") or d.get("city_max", {})
+    city_min = _parse_limits(args.city_min, "--city-min")
+    city_max = _parse_limits(args.city_max, "--city-max")
     try:
-        alloc = allocate(
-            inputs.projects,
-            float(budget),
-            objective=args.objective or d.get("objective", "tco2e"),
-            city_min=city_min,
-            city_max=city_max,
-            money=inputs.money,
+        alloc = inputs.allocate(
+            args.budget, objective=args.objective, city_min=city_min, city_max=city_max
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    out = Path(args.out) if args.out else Path("out") / "fund"
     sys.stdout.write(fund_text(alloc))
-    rendered = {"json": alloc.to_json().encode("utf-8")}
-    if "xlsx" in formats:
-        from appraisal.io.cluster_workbook import render_fund_workbook
-
-        rendered["xlsx"] = render_fund_workbook(alloc)
-    _write_rendered(out, "fund", rendered)
+    _write_tables(args, "fund", "fund", alloc.to_json(), lambda: render_fund_workbook(alloc))
     return 0 if alloc.status == "optimal" else EXIT_INPUT
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Show cases side by side; for two versions of a case, what each changed input did."""
-    from appraisal.compare import compare_document, compare_text, compare_versions, side_by_side
+    from appraisal.compare import compare_document, compare_versions, side_by_side
     from appraisal.io.cases import load_case
+    from appraisal.io.text import compare_text
+    from appraisal.io.workbook import render_compare_workbook
     from appraisal.workflow import appraise
 
-    formats = _formats(args.formats, _TABLE_FORMATS).split(",")
     if len(args.cases) < 2:
         raise UsageError("compare needs at least two cases")
     cases = [load_case(p) for p in args.cases]
@@ -190,13 +202,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
         )
     sbs = side_by_side(results)
     sys.stdout.write(compare_text(sbs, versions, currency=cases[0].meta.currency))
-    out = Path(args.out) if args.out else Path("out") / "compare"
-    rendered = {"json": compare_document(sbs, versions).encode("utf-8")}
-    if "xlsx" in formats:
-        from appraisal.io.cluster_workbook import render_compare_workbook
-
-        rendered["xlsx"] = render_compare_workbook(sbs, versions)
-    _write_rendered(out, "compare", rendered)
+    _write_tables(
+        args,
+        "compare",
+        "compare",
+        compare_document(sbs, versions),
+        lambda: render_compare_workbook(sbs, versions),
+    )
     return 0
 
 
@@ -218,12 +230,7 @@ def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "run", help="appraise a case and write its outputs", description=cmd_run.__doc__
     )
     p.add_argument("case", help="case file (.toml or filled .xlsx template) or case folder")
-    p.add_argument("--out", help="output folder (default out/<case>)")
-    p.add_argument(
-        "--formats",
-        default="json,xlsx,pdf",
-        help="comma-separated outputs to write (default json,xlsx,pdf)",
-    )
+    _add_output_options(p, out="out/<case>", formats=_CASE_FORMATS)
     p.add_argument(
         "--jobs", type=int, help="batch: worker processes (default: the CPU count; 1: in turn)"
     )
@@ -239,63 +246,27 @@ def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.set_defaults(func=cmd_validate)
 
 
-class _DrawsBar:
-    """Progress of a risk analysis on stderr: redrawn on a terminal, one line elsewhere."""
-
-    def __init__(self, width: int = 30) -> None:
-        self.width = width
-        self.tty = sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.tty and done < total:
-            return
-        bar = "#" * (self.width * done // total) + "." * (self.width - self.width * done // total)
-        end = "\n" if done >= total else ""
-        sys.stderr.write(f"\r[{bar}] {done:,}/{total:,} draws{end}")
-        sys.stderr.flush()
-
-
-# A risk analysis with at least this many draws shows a progress bar.
-_BAR_FROM_DRAWS = 200_000
-
-
 def cmd_risk(args: argparse.Namespace) -> int:
     """Monte Carlo risk analysis of a case over its [risk] inputs.
 
     Prints the summary table and the ENPV/EIRR distribution; writes the same
     outputs as `run` with the JSON `risk` block (and the workbook's Risk sheet).
     """
-    from appraisal import formatting as fmt
     from appraisal.io.cases import load_case
     from appraisal.io.outputs import write_outputs
-    from appraisal.io.terminal import summary_table
+    from appraisal.io.progress import risk_progress
+    from appraisal.io.text import risk_text
     from appraisal.workflow import appraise, risk
 
-    args.formats = _formats(args.formats, _CASE_FORMATS)
     if args.draws is not None and args.draws < 1:
         raise UsageError(f"--draws must be at least 1 (got {args.draws})")
     if args.seed is not None and args.seed < 0:
         raise UsageError(f"--seed must be >= 0 (got {args.seed})")
     case = load_case(args.case)
-    draws = args.draws if args.draws is not None else (case.data.get("risk") or {}).get("draws")
-    bar = _DrawsBar() if draws is not None and draws >= _BAR_FROM_DRAWS else None
-    result = risk(appraise(case), args.draws, args.seed, progress=bar)
-    out = Path(args.out) if args.out else Path("out") / case.slug
-    written = write_outputs(result, out, formats=args.formats)
-    sys.stdout.write(summary_table(result))
-    s = result.summary["risk"]
-    print(f"\nRisk: {s['draws']:,} draws, seed {s['seed']}")
-    for label, key in (("headline", ""), ("without carbon", "_without_carbon")):
-        print(
-            f"  {label}: P(ENPV < 0) {s['p_enpv_negative' + key]:.1%}; "
-            f"ENPV p5/p50/p95 {fmt.money(s[f'enpv{key}_p5'])} / {fmt.money(s[f'enpv{key}_p50'])}"
-            f" / {fmt.money(s[f'enpv{key}_p95'])}; EIRR p5/p50/p95 "
-            f"{fmt.rate(s[f'eirr{key}_p5'])} / {fmt.rate(s[f'eirr{key}_p50'])} / "
-            f"{fmt.rate(s[f'eirr{key}_p95'])}; draws without an EIRR "
-            f"{s[f'eirr{key}_undefined_draws']:,}"
-        )
-    for path in written:
-        print(f"wrote {path}")
+    result = risk(appraise(case), args.draws, args.seed, progress=risk_progress(case, args.draws))
+    written = write_outputs(result, _out_dir(args, case.slug), formats=args.formats)
+    sys.stdout.write(risk_text(result))
+    _print_written(written)
     return 0
 
 
@@ -306,12 +277,7 @@ def _add_risk(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("case", help="case file (.toml or filled .xlsx template) or case folder")
     p.add_argument("--draws", type=int, help="number of draws (default: the case's risk.draws)")
     p.add_argument("--seed", type=int, help="random seed (default: the case's risk.seed)")
-    p.add_argument("--out", help="output folder (default out/<case>)")
-    p.add_argument(
-        "--formats",
-        default="json,xlsx,pdf",
-        help="comma-separated outputs to write (default json,xlsx,pdf)",
-    )
+    _add_output_options(p, out="out/<case>", formats=_CASE_FORMATS)
     p.set_defaults(func=cmd_risk)
 
 
@@ -381,8 +347,7 @@ def _add_cluster(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "cluster", help="combine a city cluster's programs", description=cmd_cluster.__doc__
     )
     p.add_argument("folder", help="cluster folder: cluster.toml and one case file per city")
-    p.add_argument("--out", help="output folder (default out/<folder>)")
-    p.add_argument("--formats", default="json,xlsx", help="outputs (default json,xlsx)")
+    _add_output_options(p, out="out/<folder>", formats=_TABLE_FORMATS)
     p.set_defaults(func=cmd_cluster)
 
 
@@ -403,8 +368,7 @@ def _add_fund(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--by", choices=["component", "case"], help="a project is a component (default) or a case"
     )
-    p.add_argument("--out", help="output folder (default out/fund)")
-    p.add_argument("--formats", default="json,xlsx", help="outputs (default json,xlsx)")
+    _add_output_options(p, out="out/fund", formats=_TABLE_FORMATS)
     p.set_defaults(func=cmd_fund)
 
 
@@ -413,8 +377,7 @@ def _add_compare(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "compare", help="compare cases or two versions of a case", description=cmd_compare.__doc__
     )
     p.add_argument("cases", nargs="+", help="two or more case files (two: base, then new)")
-    p.add_argument("--out", help="output folder (default out/compare)")
-    p.add_argument("--formats", default="json,xlsx", help="outputs (default json,xlsx)")
+    _add_output_options(p, out="out/compare", formats=_TABLE_FORMATS)
     p.set_defaults(func=cmd_compare)
 
 
@@ -450,6 +413,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_INPUT
     try:
+        if getattr(args, "allowed_formats", None):
+            args.formats = _formats(args.formats, args.allowed_formats)
         return int(args.func(args))
     except CaseError as exc:
         _print_case_error(exc)

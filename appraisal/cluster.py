@@ -12,8 +12,9 @@ baseline emission path. For each city and for the cluster:
 
 The functions on arrays and Series (:func:`peak`, :func:`assess_peak`,
 :func:`city_trajectory`) are pure; :func:`appraise_cluster` puts them together
-from appraised cases, and :func:`parse_cluster_spec` reads the mapping of a
-``cluster.toml`` (format: ``docs/cluster.md``).
+from appraised cases. Reading a cluster folder and its ``cluster.toml``
+(format: ``docs/cluster.md``) is :mod:`appraisal.io.clusters`; the terminal
+summary is :mod:`appraisal.io.text.cluster`.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from appraisal import formatting as fmt
 from appraisal.abatement import levelized_cost, mac_curve
 from appraisal.case import CaseError
 from appraisal.economics import economic_indicators, interpolate_path
@@ -41,8 +41,6 @@ __all__ = [
     "appraise_cluster",
     "assess_peak",
     "city_trajectory",
-    "cluster_text",
-    "parse_cluster_spec",
     "peak",
 ]
 
@@ -188,11 +186,7 @@ def city_trajectory(
     return pd.DataFrame({"baseline": base, "reduction": red, "with_program": base - red}, index=idx)
 
 
-# ---------------------------------------------------------------- the cluster file
-class ClusterError(ValueError):
-    """A cluster definition has problems (reported like a case's)."""
-
-
+# ---------------------------------------------------------------- the cluster definition
 @dataclass(frozen=True)
 class ClusterSpec:
     """What ``cluster.toml`` says (see ``docs/cluster.md``).
@@ -219,83 +213,6 @@ class ClusterSpec:
     peak_target_tco2e: float | None = None
     source: str = ""
     fund: dict[str, Any] = field(default_factory=dict)
-
-
-_CLUSTER_KEYS = {"name", "cities", "peak_target_year", "peak_target_tco2e", "source"}
-_FUND_KEYS = {"budget", "objective", "support_share", "by", "city_min", "city_max"}
-
-
-def _is_num(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def parse_cluster_spec(data: Mapping[str, Any], *, source: str = "cluster.toml") -> ClusterSpec:
-    """Check the mapping of a ``cluster.toml`` and build the :class:`ClusterSpec`.
-
-    Raises
-    ------
-    CaseError
-        With every problem found, each with its key path.
-    """
-    problems: list[Problem] = []
-    for key in data:
-        if key not in ("cluster", "fund"):
-            problems.append(Problem(key, "unknown key; expected one of: cluster, fund"))
-    c = data.get("cluster")
-    if not isinstance(c, Mapping):
-        problems.append(Problem("cluster", "is missing; expected a table [cluster]"))
-        raise CaseError(source, problems)
-    for key in c:
-        if key not in _CLUSTER_KEYS:
-            problems.append(
-                Problem(
-                    f"cluster.{key}", f"unknown key; expected one of: {', '.join(_CLUSTER_KEYS)}"
-                )
-            )
-    name = c.get("name")
-    if not isinstance(name, str) or not name.strip():
-        problems.append(Problem("cluster.name", "is missing; expected text"))
-    cities = c.get("cities", [])
-    if not isinstance(cities, list) or not all(isinstance(x, str) for x in cities):
-        problems.append(Problem("cluster.cities", "expected a list of case file names"))
-        cities = []
-    year = c.get("peak_target_year")
-    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
-        problems.append(Problem("cluster.peak_target_year", f"expected a year, got {year!r}"))
-    level = c.get("peak_target_tco2e")
-    if level is not None and (not _is_num(level) or level < 0):
-        problems.append(
-            Problem("cluster.peak_target_tco2e", f"expected tCO2e per year >= 0, got {level!r}")
-        )
-    fund = data.get("fund", {})
-    if not isinstance(fund, Mapping):
-        problems.append(Problem("fund", "expected a table [fund]"))
-        fund = {}
-    for key, v in fund.items():
-        if key not in _FUND_KEYS:
-            problems.append(
-                Problem(f"fund.{key}", f"unknown key; expected one of: {', '.join(_FUND_KEYS)}")
-            )
-        elif key in ("budget", "support_share") and (not _is_num(v) or v < 0):
-            problems.append(Problem(f"fund.{key}", f"expected a number >= 0, got {v!r}"))
-        elif key == "objective" and v not in ("tco2e", "enpv"):
-            problems.append(Problem("fund.objective", f"{v!r}: expected tco2e or enpv"))
-        elif key == "by" and v not in ("component", "case"):
-            problems.append(Problem("fund.by", f"{v!r}: expected component or case"))
-        elif key in ("city_min", "city_max") and (
-            not isinstance(v, Mapping) or not all(_is_num(x) and x >= 0 for x in v.values())
-        ):
-            problems.append(Problem(f"fund.{key}", "expected a table {city = money amount >= 0}"))
-    if problems:
-        raise CaseError(source, problems)
-    return ClusterSpec(
-        name=str(name),
-        cities=tuple(cities),
-        peak_target_year=year,
-        peak_target_tco2e=None if level is None else float(level),
-        source=str(c.get("source", "")),
-        fund={k: (dict(v) if isinstance(v, Mapping) else v) for k, v in fund.items()},
-    )
 
 
 # ---------------------------------------------------------------- combining cities
@@ -557,82 +474,3 @@ def appraise_cluster(spec: ClusterSpec, results: Sequence[AppraisalResult]) -> C
         ],
     }
     return ClusterResult(spec, cities, trajectory, total_peak, economic, cities_table, mac, summary)
-
-
-def _yes(v: bool | None) -> str:
-    return "n/a" if v is None else ("yes" if v else "NO")
-
-
-def cluster_text(cr: ClusterResult) -> str:
-    """The terminal summary of a cluster."""
-    s = cr.summary["cluster"]
-    e = cr.economic
-    lines = [
-        cr.spec.name,
-        f"Money: {s['currency']} {s['unit']} ({s['price_year']} prices); discount rate "
-        f"{fmt.rate(e['discount_rate'])} real; target: peak by {s['peak_target_year'] or 'n/a'}"
-        + (
-            f" at most {fmt.tonnes(s['peak_target_tco2e'])} tCO2e/yr"
-            if s["peak_target_tco2e"] is not None
-            else ""
-        ),
-        "",
-    ]
-    headers = [
-        "city",
-        "ENPV",
-        "EIRR",
-        "tCO2e avoided",
-        f"{s['currency']}/tCO2e",
-        "peak year",
-        "peak tCO2e/yr",
-        "target",
-        "on time",
-    ]
-    rows = []
-    for c in cr.cities:
-        es = c.result.summary
-        rows.append(
-            [
-                c.name,
-                fmt.money(es["economic"]["enpv"]),
-                fmt.rate(es["economic"]["eirr"]),
-                fmt.tonnes(es["ghg"]["reduction_tco2e_total"]),
-                fmt.per_tonne(es["abatement"]["cost_per_tco2e"]),
-                str(c.peak.peak_year) + ("" if c.peak.peaked_within_horizon else "+"),
-                fmt.tonnes(c.peak.peak_level),
-                str(c.peak.target_year or "n/a"),
-                _yes(c.peak.meets_year),
-            ]
-        )
-    p = cr.peak
-    rows.append(
-        [
-            "CLUSTER",
-            fmt.money(e["enpv"]),
-            fmt.rate(e["eirr"]),
-            fmt.tonnes(e["reduction_tco2e_total"]),
-            fmt.per_tonne(e["cost_per_tco2e"]),
-            str(p.peak_year) + ("" if p.peaked_within_horizon else "+"),
-            fmt.tonnes(p.peak_level),
-            str(p.target_year or "n/a"),
-            _yes(p.meets_year),
-        ]
-    )
-    lines += fmt.text_table(headers, rows)
-    if not all(c.peak.peaked_within_horizon for c in cr.cities) or not p.peaked_within_horizon:
-        lines.append("+ : still rising at the end of the path; the peak may be later")
-    if p.meets_level is not None:
-        lines.append(
-            f"cluster peak level {fmt.tonnes(p.peak_level)} vs cap "
-            f"{fmt.tonnes(p.target_level)} tCO2e/yr: {_yes(p.meets_level)}"
-        )
-    lines += ["", f"MAC curve across {len(cr.mac)} components (cost per tCO2e, tCO2e/yr):"]
-    lines += fmt.text_table(
-        ["component", f"{s['currency']}/tCO2e", "tCO2e/yr"],
-        [
-            [str(r["id"]), fmt.per_tonne(r["cost_per_tco2e"]), fmt.tonnes(r["annual_tco2e"])]
-            for r in cr.mac.to_dict(orient="records")
-        ],
-    )
-    return "\n".join(lines) + "\n"

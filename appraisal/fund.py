@@ -12,7 +12,8 @@ the fund is limited by the support it pays; :func:`explain` says where.
 
 Pure functions on arrays (:func:`solve_exact`, :func:`greedy_mac`); tables
 built from appraised cases by :func:`project_table`; :func:`allocate` runs both
-and explains the difference.
+and explains the difference. Reading the cases is :mod:`appraisal.io.folders`;
+the terminal summary is :mod:`appraisal.io.text.fund`.
 """
 
 from __future__ import annotations
@@ -28,14 +29,13 @@ import pandas as pd
 
 from appraisal import formatting as fmt
 from appraisal.case import Case, CaseError
-from appraisal.result import AppraisalResult, to_json
+from appraisal.result import AppraisalResult, ComponentResult, to_json
 from appraisal.schema import Problem
 
 __all__ = [
     "Allocation",
     "allocate",
     "explain",
-    "fund_text",
     "greedy_mac",
     "project_table",
     "solve_exact",
@@ -188,6 +188,13 @@ def _city(case: Case) -> str:
     return str(city["name"]) if isinstance(city, Mapping) else case.slug
 
 
+def _capital_financial(comp: ComponentResult) -> float:
+    """The component's capital cost over the horizon [money, financial prices]."""
+    if comp.streams is None:  # appraise() always sets them; a result built by hand may not
+        raise ValueError(f"component {comp.id!r} has no streams; expected an appraised result")
+    return float(comp.streams.capital_financial.sum())
+
+
 def project_table(
     appraised: Sequence[tuple[Case, AppraisalResult]],
     *,
@@ -214,8 +221,6 @@ def project_table(
         [money], ``capital`` [money, financial], ``tco2e`` (avoided over the
         horizon) [tCO2e], ``enpv`` [money], ``cost_per_tco2e`` [currency/tCO2e].
     """
-    from appraisal.streams import component_streams
-
     if by not in ("component", "case"):
         raise ValueError(f"by={by!r}; expected 'component' or 'case'")
     if not 0.0 <= support_share <= 1.0:
@@ -234,10 +239,7 @@ def project_table(
         )
     rows = []
     for case, result in appraised:
-        capital = {
-            comp.id: float(component_streams(case, comp).capital_financial.sum())
-            for comp in case.components
-        }
+        capital = {comp.id: _capital_financial(comp) for comp in result.components}
         city = _city(case)
         if by == "case":
             s = result.summary
@@ -543,50 +545,3 @@ def allocate(
         explain(p, budget, objective, city_min=cmin, money=money),
         money,
     )
-
-
-def fund_text(a: Allocation) -> str:
-    """The terminal summary of an allocation."""
-    unit = "tCO2e" if a.objective == "tco2e" else a.money
-    lines = [
-        f"Fund: budget {fmt.money(a.budget)} {a.money}; objective: maximise "
-        f"{'tonnes avoided' if a.objective == 'tco2e' else 'ENPV'}; status: {a.status}",
-        "",
-    ]
-    rows = []
-    p = a.projects.sort_values(["cost_per_tco2e", "id"], na_position="last")
-    for r in p.to_dict(orient="records"):
-        cpt = None if math.isnan(r["cost_per_tco2e"]) else r["cost_per_tco2e"]
-        rows.append(
-            [
-                str(r["id"]),
-                str(r["city"]),
-                fmt.money(r["support"]),
-                fmt.tonnes(r["tco2e"]),
-                fmt.money(r["enpv"]),
-                fmt.per_tonne(cpt),
-                "x" if r["exact"] else "",
-                "x" if r["greedy"] else "",
-            ]
-        )
-    lines += fmt.text_table(
-        [
-            "project (MAC order)",
-            "city",
-            "support",
-            "tCO2e",
-            "ENPV",
-            "cost/tCO2e",
-            "exact",
-            "greedy",
-        ],
-        rows,
-    )
-    lines.append("")
-    ev = "n/a" if a.exact_value is None else f"{a.exact_value:,.2f}"
-    es = "n/a" if a.exact_spent is None else fmt.money(a.exact_spent)
-    lines.append(f"exact:  {ev} {unit}, support {es}")
-    lines.append(f"greedy: {a.greedy_value:,.2f} {unit}, support {fmt.money(a.greedy_spent)}")
-    lines.append("")
-    lines += a.explanation
-    return "\n".join(lines) + "\n"

@@ -8,7 +8,10 @@ import json
 import pytest
 
 import appraisal
-from appraisal.batch import ProgressBar, appraise_one, discover, run_batch, write_batch
+from appraisal.batch import appraise_one, run_batch
+from appraisal.io.batch_outputs import write_batch
+from appraisal.io.folders import discover
+from appraisal.io.progress import DrawsBar, ProgressBar
 from tests.conftest import CASES
 
 # Small, quick cases: the batch machinery is under test, not the engine.
@@ -71,6 +74,11 @@ def test_progress_bar_draws_once_off_a_terminal():
     for done in range(1, 4):
         bar(done, 3, 0)
     assert buf.getvalue() == "\r[" + "#" * 30 + "] 3/3 cases\n"
+    draws = io.StringIO()
+    bar_draws = DrawsBar(draws)
+    for done in (100_000, 250_000):
+        bar_draws(done, 250_000)
+    assert draws.getvalue() == "\r[" + "#" * 30 + "] 250,000/250,000 draws\n"
     assert appraise_one(str(PATHS[0])).slug == "excel-npv-example"
 
 

@@ -10,14 +10,8 @@ import pytest
 
 import appraisal
 from appraisal.case import CaseError
-from appraisal.cluster import (
-    appraise_cluster,
-    assess_peak,
-    city_trajectory,
-    parse_cluster_spec,
-    peak,
-)
-from appraisal.io.clusters import appraise_cluster_folder, load_cluster
+from appraisal.cluster import appraise_cluster, assess_peak, city_trajectory, peak
+from appraisal.io.clusters import appraise_cluster_folder, load_cluster, parse_cluster_spec
 from tests.conftest import CASES
 
 CLUSTER = CASES / "changzhutan"

@@ -124,3 +124,27 @@ def test_project_table_support_is_a_share_of_financial_capital():
     assert row["support"] == pytest.approx(3.2)
     by_case = project_table([(case, appraisal.appraise(case))], by="case")
     assert by_case["capital"].iloc[0] == pytest.approx(t["capital"].sum())
+
+
+def test_fund_on_a_cluster_whose_cluster_toml_is_not_toml_is_one_located_error(tmp_path, capsys):
+    # Same reader as `appraisal cluster` (appraisal.io.clusters.read_cluster_spec):
+    # error: <file>: (toml): ..., exit 2 (was a TOMLDecodeError traceback).
+    from appraisal.cli import main
+
+    (tmp_path / "cluster.toml").write_text("[cluster\n", "utf-8")
+    assert main(["fund", str(tmp_path), "--budget", "1", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [err[0]] and err[0].startswith(f"error: {tmp_path / 'cluster.toml'}: (toml): ")
+
+
+def test_project_table_capital_is_the_engines_financial_capital_of_each_component():
+    # Independent source: the engine's own streams, recomputed here with
+    # appraisal.streams.component_streams (project_table reads ComponentResult.streams).
+    import appraisal
+    from appraisal.streams import component_streams
+
+    case = appraisal.load_case(CASES / "xiangtan" / "case.toml")
+    t = project_table([(case, appraisal.appraise(case))]).set_index("id")
+    for comp in case.components:
+        expected = float(component_streams(case, comp).capital_financial.sum())
+        assert t.loc[f"xiangtan/{comp.id}", "capital"] == expected  # same numbers, exactly

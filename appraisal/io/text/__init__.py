@@ -1,0 +1,32 @@
+"""Text for the terminal: one renderer per printout, each reading a result and returning text.
+
+=====================  ==========================================  ======================
+printout               renderer                                    command
+=====================  ==========================================  ======================
+a case's summary       :func:`summary_table` (``summary``)         ``appraisal run``
+a risk analysis        :func:`risk_text` (``risk``)                ``appraisal risk``
+a city cluster         :func:`cluster_text` (``cluster``)          ``appraisal cluster``
+a fund allocation      :func:`fund_text` (``fund``)                ``appraisal fund``
+a batch                :func:`portfolio_text` (``portfolio``)      ``appraisal run DIR``
+a comparison           :func:`compare_text` (``compare``)          ``appraisal compare``
+=====================  ==========================================  ======================
+
+Figures are rounded by :mod:`appraisal.formatting`, the same rules as the PDF
+and the workbook.
+"""
+
+from appraisal.io.text.cluster import cluster_text
+from appraisal.io.text.compare import compare_text
+from appraisal.io.text.fund import fund_text
+from appraisal.io.text.portfolio import portfolio_text
+from appraisal.io.text.risk import risk_text
+from appraisal.io.text.summary import summary_table
+
+__all__ = [
+    "cluster_text",
+    "compare_text",
+    "fund_text",
+    "portfolio_text",
+    "risk_text",
+    "summary_table",
+]
