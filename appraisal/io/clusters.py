@@ -26,8 +26,8 @@ __all__ = [
     "read_cluster_spec",
 ]
 
-_CLUSTER_KEYS = {"name", "cities", "peak_target_year", "peak_target_tco2e", "source"}
-_FUND_KEYS = {"budget", "objective", "support_share", "by", "city_min", "city_max"}
+_CLUSTER_KEYS = ("name", "cities", "peak_target_year", "peak_target_tco2e", "source")
+_FUND_KEYS = ("budget", "objective", "support_share", "by", "city_min", "city_max")
 
 
 def _is_num(v: Any) -> bool:
