@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from appraisal.case import CaseError
+from appraisal.result_schema import SCHEMA_VERSION
 
 __all__ = [
     "BatchItem",
@@ -241,7 +242,7 @@ def portfolio_summary(items: Sequence[BatchItem]) -> dict[str, Any]:
             rec["errors"] = item.errors
         cases.append(rec)
     return {
-        "schema_version": 1,
+        "schema_version": SCHEMA_VERSION,
         "cases": cases,
         "ok": sum(1 for i in items if i.ok),
         "failed": sum(1 for i in items if not i.ok),

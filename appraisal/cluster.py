@@ -32,6 +32,7 @@ from appraisal.case import CaseError
 from appraisal.economics import economic_indicators, interpolate_path
 from appraisal.finance import npv
 from appraisal.result import AppraisalResult, to_json
+from appraisal.result_schema import SCHEMA_VERSION
 from appraisal.schema import Problem
 
 __all__ = [
@@ -432,7 +433,7 @@ def appraise_cluster(spec: ClusterSpec, results: Sequence[AppraisalResult]) -> C
     mac = mac_curve(pd.DataFrame(comp_rows))
 
     summary: dict[str, Any] = {
-        "schema_version": 1,
+        "schema_version": SCHEMA_VERSION,
         "cluster": {
             "name": spec.name,
             "cities": names,

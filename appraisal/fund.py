@@ -30,6 +30,7 @@ import pandas as pd
 from appraisal import formatting as fmt
 from appraisal.case import Case, CaseError
 from appraisal.result import AppraisalResult, ComponentResult, to_json
+from appraisal.result_schema import SCHEMA_VERSION
 from appraisal.schema import Problem
 
 __all__ = [
@@ -339,7 +340,7 @@ class Allocation:
                 {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in rec.items()}
             )
         return {
-            "schema_version": 1,
+            "schema_version": SCHEMA_VERSION,
             "fund": {
                 "budget": self.budget,
                 "objective": self.objective,

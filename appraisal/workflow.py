@@ -19,6 +19,7 @@ from appraisal.cobenefits import damage_cost_transfer, jobs
 from appraisal.economics import CARBON_PATHS, carbon_price_path, economic_indicators
 from appraisal.finance import dscr, irr_detail, loan_schedule, npv, wacc_table
 from appraisal.result import AppraisalResult, Check, ComponentResult
+from appraisal.result_schema import SCHEMA_VERSION
 from appraisal.schema import Problem, field_by_key
 from appraisal.streams import POLLUTANTS, ComponentStreams, component_streams
 from appraisal.uncertainty import (
@@ -486,7 +487,7 @@ def appraise(
             "source": case.economic.sources.get("carbon_price", ""),
         }
     summary: dict[str, Any] = {
-        "schema_version": 1,
+        "schema_version": SCHEMA_VERSION,
         "case": {
             "name": meta.name,
             "country": meta.country,
