@@ -24,10 +24,10 @@ from appraisal.uncertainty import (
     Atom,
     Correlation,
     EconomicStreams,
+    GroupModel,
     RiskVariable,
+    SensitivityTest,
     Target,
-    _beta_table,
-    _interp_cdf,
     economic_streams,
     monte_carlo,
     sample,
@@ -35,6 +35,7 @@ from appraisal.uncertainty import (
     scenario_net,
     sensitivity,
 )
+from appraisal.uncertainty.distributions import _TABLES_KEPT, _interp_cdf, _pert_table
 from tests.conftest import CASES, case_data
 
 
@@ -427,7 +428,7 @@ def test_workbook_sheets_recalculated_by_libreoffice(tmp_path):
     # spreadsheet engine), give the engine's ENPV, EIRR, SI and SV; a changed change
     # cell moves its row like the engine does with the same change.
     openpyxl = pytest.importorskip("openpyxl")
-    from appraisal.io.workbook_uncertainty import add_sheets
+    from appraisal.io.workbook.uncertainty_sheets import add_sheets
 
     try:
         from tests.libreoffice import SofficeMissing, find_soffice, recalculate
@@ -495,7 +496,7 @@ def test_pert_table_lookup_is_numpys_interp_bit_for_bit(a, b):
     # The bucketed look-up must reproduce np.interp exactly (same interval, same
     # formula), so that the draws and the JSON do not change: compared as bit patterns,
     # at random scores, at every table point and its neighbours, and at the ends.
-    x, cdf = _beta_table(a, b)
+    x, cdf, start = _pert_table(a, b)
     rng = np.random.default_rng(5)
     u = np.concatenate(
         [
@@ -508,5 +509,88 @@ def test_pert_table_lookup_is_numpys_interp_bit_for_bit(a, b):
     )
     u = u[~(u > 1.0) & ~(u < 0.0)]
     expected = np.interp(u, cdf, x)
-    got = _interp_cdf(u, cdf, x)
+    got = _interp_cdf(u, cdf, x, start)
     assert np.array_equal(got.view(np.int64), expected.view(np.int64))
+    assert np.array_equal(_interp_cdf(u, cdf, x).view(np.int64), expected.view(np.int64))
+
+
+def test_the_pert_table_cache_is_bounded():
+    # A long-lived worker sees many PERT shapes: the cache keeps at most _TABLES_KEPT
+    # tables (~2 MB each), and a table dropped and rebuilt is the same, bit for bit.
+    first = _pert_table(1.5, 3.5)
+    kept = np.array(first.cdf)
+    for k in range(2 * _TABLES_KEPT):
+        _pert_table(1.0 + k / 10.0, 2.0)
+    info = _pert_table.cache_info()
+    assert info.maxsize == _TABLES_KEPT and info.currsize <= _TABLES_KEPT
+    again = _pert_table(1.5, 3.5)
+    assert again is not first and np.array_equal(again.cdf, kept)
+    assert not again.cdf.flags.writeable  # shared by every caller: read-only
+
+
+# ----------------------------------------------------------- what the sheets read
+def test_the_result_carries_the_tests_targets_groups_and_flows(xiangtan_result):
+    # What the Sensitivity sheet writes, carried by the result: checked against
+    # independent rebuilds (scenario_net with each test's own targets; the streams'
+    # signed sum).
+    res = xiangtan_result.sensitivity
+    streams = economic_streams(xiangtan_result)
+    assert np.array_equal(res.streams.values, streams.values)
+    assert res.tests == ADB_STANDARD_TESTS
+    assert res.targets == (Target("capital"), Target("operating"), Target("benefits"),
+                           Target("delay"))  # fmt: skip
+    assert isinstance(res.groups, GroupModel) and res.groups.targets == res.targets
+    # every atom is in one group; the groups' flows sum to the program's net stream
+    signed = np.array([a.sign for a in streams.atoms])[:, None] * streams.values
+    np.testing.assert_allclose(res.groups.signed.sum(axis=0), signed.sum(axis=0), atol=1e-9)
+    for atom, g in zip(streams.atoms, res.groups.atom_groups, strict=True):
+        assert res.groups.signs[g] == atom.sign
+        assert bool(res.groups.carbon[g]) == (atom.kind == "carbon")
+    assert len(res.groups.labels) == res.groups.signed.shape[0]
+    assert list(res.flows.index) == list(res.table["test"])
+    assert list(res.flows.columns) == list(streams.years)
+    for test in ADB_STANDARD_TESTS:
+        targets = [t for t, _ in test.changes]
+        values = [c if t.is_delay else 1.0 + c for t, c in test.changes]
+        own = scenario_net(streams, targets, values)
+        np.testing.assert_allclose(res.flows.loc[test.name], own, rtol=1e-12, atol=1e-9)
+
+
+def test_group_labels_name_what_each_row_holds():
+    # written out by hand from the three atoms and the one test
+    streams = EconomicStreams(
+        (Atom("capital", "a"), Atom("benefit", "a", "b"), Atom("carbon", "a")),
+        np.array([[100.0, 0.0, 0.0], [0.0, 60.0, 60.0], [0.0, 0.0, 0.0]]),
+        (1, 2, 3),
+        0.10,
+        False,
+        True,
+    )
+    res = sensitivity(streams, [SensitivityTest("late", ((Target("delay"), 1.5),))])
+    assert res.targets == (Target("delay"),)
+    assert res.groups.labels == (
+        "capital [costs (negative)]",
+        "benefit [benefits; tested: delay]",
+        "(zero) [benefits; tested: delay]",  # the carbon value is zero here
+    )
+    assert res.groups.atom_groups == (0, 1, 2)
+    # 1.5 years late: benefits (0, 0, 60 * 0.5)
+    np.testing.assert_allclose(res.flows.loc["late"], [-100.0, 0.0, 30.0], atol=1e-13)
+
+
+def test_a_fractional_delay_is_a_valid_formula_of_the_flow_rows():
+    # 1.5 years late: each flow cell reads half of the row 1 and 2 years earlier
+    # (the weights written as plain numbers: a formula a spreadsheet can read).
+    openpyxl = pytest.importorskip("openpyxl")
+    from appraisal.io.workbook.uncertainty_sheets import add_sheets
+
+    data = case_data("xiangtan")
+    data["sensitivity"] = {"standard": False, "tests": [{"name": "late", "delay_years": 1.5}]}
+    result = appraisal.appraise(parse_case(data))
+    wb = openpyxl.Workbook()
+    add_sheets(wb, result)
+    formulas = [
+        str(c.value) for row in wb["Sensitivity"].iter_rows() for c in row if c.data_type == "f"
+    ]
+    assert any("0.5*" in f for f in formulas)
+    assert not any("np." in f or "float64" in f for f in formulas)

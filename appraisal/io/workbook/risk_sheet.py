@@ -1,0 +1,145 @@
+"""The Risk sheet of the appraisal workbook: the Monte Carlo risk analysis (issue 5).
+
+Written when a risk analysis was run: the summary figures (values: they come
+from the draws, which a spreadsheet does not hold), the uncertain inputs with
+their sources, and the ENPV histogram, S-curve and EIRR histogram with charts.
+Each scalar of the JSON ``risk`` block gets the defined name ``risk_<key>``.
+Everything is read from ``result.risk`` (:class:`~appraisal.uncertainty.RiskResult`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+from openpyxl.workbook.workbook import Workbook
+
+from appraisal.io.xlsx_common import SheetWriter, WorkbookNames
+from appraisal.result import AppraisalResult
+
+__all__ = ["add_risk_sheet"]
+
+_MONEY = "#,##0.00;-#,##0.00"
+_PCT = "0.00%"
+
+
+def add_risk_sheet(
+    wb: Workbook, result: AppraisalResult, names: WorkbookNames | None = None
+) -> None:
+    """Add the Risk sheet of ``result.risk`` (nothing when no risk analysis was run).
+
+    Parameters
+    ----------
+    wb
+        The openpyxl workbook being written.
+    result
+        The appraisal.
+    names
+        The workbook's :class:`~appraisal.io.xlsx_common.WorkbookNames` (the
+        ``risk_<key>`` names are defined there), or None.
+    """
+    rr = result.risk
+    if rr is None:
+        return
+    s = rr.summary
+    meta = result.case.meta
+    ws = wb.create_sheet("Risk")
+    w = SheetWriter(ws, names)
+    w.put(1, 1, "Risk analysis: Monte Carlo over the case's uncertain inputs", "bold")
+    w.put(2, 1, f"{s['draws']:,} draws, seed {s['seed']}; money in {meta.money}; figures from the "
+                "draws, fixed when written (appraisal risk CASE --draws N --seed S)")  # fmt: skip
+    w.put(4, 1, "Figure", "bold")
+    w.put(4, 2, "Value", "bold")
+    r = 5
+    for key, value in s.items():
+        if isinstance(value, list | dict):
+            continue
+        w.put(r, 1, key)
+        fmt = _PCT if key.startswith(("eirr", "p_", "hurdle")) else None
+        fmt = _MONEY if key.startswith("enpv") else fmt
+        if value is None:  # as everywhere in the workbook: a null figure shows #N/A
+            coord = w.formula(r, 2, "NA()", math.nan, fmt, "fixed")
+        else:
+            coord = w.put(r, 2, value, "fixed", fmt)
+        if names is not None:
+            names.define(f"risk_{key}", ws, coord)
+        r += 1
+    r += 1
+    w.put(r, 1, "Uncertain inputs", "bold")
+    cols = ("id", "distribution", "min", "mode", "max", "mean", "sd", "source")
+    for j, h in enumerate(cols, start=1):
+        w.put(r + 1, j, h, "bold")
+    for q, v in enumerate(s["variables"]):
+        for j, h in enumerate(cols, start=1):
+            w.put(r + 2 + q, j, v.get(h, ""), "fixed")
+    r += 3 + len(s["variables"])
+    for c in s["correlations"]:
+        w.put(r, 1, f"rank correlation {c['first']} / {c['second']}")
+        w.put(r, 2, c["rank_correlation"], "fixed", "0.00")
+        r += 1
+
+    def table(col: int, title: str, frame: pd.DataFrame, fmt: str) -> tuple[int, int]:
+        w.put(4, col, title, "bold")
+        for j, h in enumerate(frame.columns):
+            w.put(5, col + j, str(h), "bold")
+        for q, rec in enumerate(frame.itertuples(index=False)):
+            for j, v in enumerate(rec):
+                w.put(6 + q, col + j, float(v) if j < 2 else int(v), "fixed",
+                      fmt if j < 2 else "0")  # fmt: skip
+        return 6, 5 + len(frame)
+
+    # ENPV histogram: bars of counts by bin start
+    c0 = 11
+    first, last = table(c0, "ENPV histogram", rr.histogram, _MONEY)
+    if last >= first:
+        chart = BarChart()
+        chart.title = "ENPV: draws by bin"
+        chart.x_axis.title = f"ENPV, {meta.money} (bin start)"
+        chart.y_axis.title = "draws"
+        chart.add_data(
+            Reference(ws, min_col=c0 + 2, min_row=5, max_row=last), titles_from_data=True
+        )
+        chart.set_categories(Reference(ws, min_col=c0, min_row=first, max_row=last))
+        chart.gapWidth = 0
+        chart.height, chart.width = 8, 16
+        ws.add_chart(chart, "A40")
+    # S-curve
+    c1 = c0 + 4
+    w.put(4, c1, "ENPV S-curve", "bold")
+    w.put(5, c1, "enpv", "bold")
+    w.put(5, c1 + 1, "cumulative_probability", "bold")
+    curve = zip(rr.s_curve["enpv"], rr.s_curve["cumulative_probability"], strict=True)
+    for q, (enpv, probability) in enumerate(curve):
+        w.put(6 + q, c1, float(enpv), "fixed", _MONEY)
+        w.put(6 + q, c1 + 1, float(probability), "fixed", "0%")
+    n = len(rr.s_curve)
+    sc = ScatterChart()
+    sc.title = "ENPV: cumulative probability (S-curve)"
+    sc.style = 13
+    sc.x_axis.title = f"ENPV, {meta.money}"
+    sc.y_axis.title = "probability ENPV below"
+    xs = Reference(ws, min_col=c1, min_row=6, max_row=5 + n)
+    ys = Reference(ws, min_col=c1 + 1, min_row=5, max_row=5 + n)
+    series = Series(ys, xs, title_from_data=True)
+    series.marker.symbol = "none"
+    sc.series.append(series)
+    sc.height, sc.width = 8, 16
+    ws.add_chart(sc, "A58")
+    # EIRR histogram
+    c2 = c1 + 3
+    first, last = table(c2, "EIRR histogram (draws with an EIRR)", rr.eirr_histogram, _PCT)
+    if last >= first:
+        chart = BarChart()
+        chart.title = "EIRR: draws by bin"
+        chart.x_axis.title = "EIRR (bin start)"
+        chart.y_axis.title = "draws"
+        chart.add_data(
+            Reference(ws, min_col=c2 + 2, min_row=5, max_row=last), titles_from_data=True
+        )
+        chart.set_categories(Reference(ws, min_col=c2, min_row=first, max_row=last))
+        chart.gapWidth = 0
+        chart.height, chart.width = 8, 16
+        ws.add_chart(chart, "A76")
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["B"].width = 16
