@@ -15,10 +15,11 @@ import pandas as pd
 
 from appraisal.abatement import levelized_cost, mac_curve
 from appraisal.case import Case, CaseError
+from appraisal.checks import appraisal_checks
 from appraisal.cobenefits import damage_cost_transfer, jobs
 from appraisal.economics import CARBON_PATHS, carbon_price_path, economic_indicators
 from appraisal.finance import dscr, irr_detail, loan_schedule, npv, wacc_table
-from appraisal.result import AppraisalResult, Check, ComponentResult
+from appraisal.result import AppraisalResult, ComponentResult
 from appraisal.result_schema import SCHEMA_VERSION
 from appraisal.schema import Problem, field_by_key
 from appraisal.streams import POLLUTANTS, ComponentStreams, component_streams
@@ -247,94 +248,6 @@ def _sum_streams(parts: list[ComponentStreams], n: int) -> ComponentStreams:
     )
 
 
-def _checks(
-    case: Case, comps: list[ComponentResult], program: ComponentResult, notes: dict[str, list[str]]
-) -> list[Check]:
-    out: list[Check] = []
-    for c in (*comps, program):
-        for key in ("eirr", "eirr_without_carbon"):
-            e = c.summary["economic"]
-            if e.get(key) is None and e.get(f"{key}_reason"):
-                out.append(
-                    Check("irr-undefined", "warning", f"{c.id}: {key}: {e[f'{key}_reason']}")
-                )
-        f = c.summary["financial"]
-        if f["revenue_earning"] and f.get("firr") is None:
-            out.append(Check("irr-undefined", "warning", f"{c.id}: firr: {f['firr_reason']}"))
-    for cid, items in notes.items():
-        for note in items:
-            out.append(Check("assumption", "info", f"{cid}: {note}"))
-    e = case.economic
-    if e.carbon_in_eirr and e.carbon_price != "none":
-        for comp in case.components:
-            if comp.carbon_credits_sold:
-                out.append(
-                    Check(
-                        "carbon-double-counted",
-                        "warning",
-                        f"{comp.id}: its reductions are sold as carbon credits and also valued at "
-                        "the shadow carbon price in the EIRR: carbon counted twice",
-                    )
-                )
-    loan = case.financing.loan
-    if loan is not None and any(s.inflation > 0 for s in case.financing.sources):
-        out.append(
-            Check(
-                "real-nominal-mixed",
-                "info",
-                "the loan schedule is nominal while the cash flows are real (constant "
-                f"{case.meta.price_year} prices): the DSCR compares nominal debt service with real "
-                "cash available and is conservative when inflation is positive",
-            )
-        )
-    if e.discount_rate > 0.15:
-        out.append(
-            Check(
-                "real-nominal-mixed",
-                "warning",
-                f"the economic discount rate {e.discount_rate:.2%} is high for a real rate; "
-                "check that it is not nominal",
-            )
-        )
-    dscr_min = program.summary["financial"].get("dscr_min")
-    if dscr_min is not None and dscr_min < 1.0:
-        out.append(
-            Check(
-                "dscr-below-one",
-                "warning",
-                f"the revenue-earning parts cover only {dscr_min:.2f} times the loan's debt "
-                "service in its worst repayment year: the rest must come from the borrower's "
-                "budget",
-            )
-        )
-    missing = []
-    for key in ("discount_rate", "carbon_price"):
-        if not e.sources.get(key):
-            missing.append(f"economic.{key}")
-    missing += [f"components.{c.id}" for c in case.components if not c.source]
-    missing += [f"carriers.{k}" for k, v in case.carriers.items() if not v.source]
-    if (
-        case.grid.emission_factor is not None or case.grid.operating_margin is not None
-    ) and not case.grid.source:
-        missing.append("grid")
-    cb = case.cobenefits
-    for key in ("jobs_construction_per_musd", "jobs_operation_per_musd"):
-        if getattr(cb, key) and not cb.sources.get(key):
-            missing.append(f"cobenefits.{key}")
-    if any(cb.damage_costs.values()) and not cb.sources.get("damage_costs"):
-        missing.append("cobenefits.damage_costs")
-    for s in case.financing.sources:
-        if not s.source:
-            missing.append(f"financing.sources.{s.name}")
-    if loan is not None and not loan.source:
-        missing.append("financing.loan")
-    if missing:
-        out.append(
-            Check("source-missing", "warning", "inputs without a source: " + ", ".join(missing))
-        )
-    return out
-
-
 def appraise(
     case: Case,
     *,
@@ -466,7 +379,7 @@ def appraise(
         )
     )
     notes = {cid: s.notes for cid, s in streams.items() if s.notes}
-    checks = _checks(case, comps, program, notes)
+    checks = appraisal_checks(case, comps, program, notes)
 
     carbon_meta: dict[str, Any]
     if isinstance(spec, str):
