@@ -1,0 +1,122 @@
+"""Section 3 of the PDF annex: the economic analysis, with and without the carbon value.
+
+The program's economic cash flow by year (``program.economic``) with its present
+values, EIRR and BCR from the JSON summary; the net benefit chart; the indicators
+of each component.
+"""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable
+
+from appraisal import formatting as fmt
+from appraisal.io.pdf import charts, layout
+from appraisal.io.pdf.styles import p
+from appraisal.result import AppraisalResult
+
+
+def economic_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowable]:
+    """Section 3: cash flow by year, net benefit chart, indicators by component."""
+    meta = result.case.meta
+    s = result.summary
+    e = s["economic"]
+    econ = result.program.economic
+    story: list[Flowable] = []
+    head = "with" if e["carbon_in_eirr"] else "without"
+    story.append(
+        p(
+            f"At a {fmt.rate(e['discount_rate'])} real discount rate the program's ENPV is "
+            f"{fmt.money(e['enpv_with_carbon'])} with the carbon value (EIRR "
+            f"{fmt.rate(e['eirr_with_carbon'])}, BCR {fmt.ratio(e['bcr_with_carbon'])}) and "
+            f"{fmt.money(e['enpv_without_carbon'])} without it (EIRR "
+            f"{fmt.rate(e['eirr_without_carbon'])}, BCR {fmt.ratio(e['bcr_without_carbon'])}), "
+            f"in {meta.money}. The headline figures are those {head} carbon. Benefits counted: "
+            + ", ".join(b.replace("_", " ") for b in result.program.benefit_names)
+            + "."
+            + (
+                " The value of the pollutant damage avoided is included in the benefits."
+                if e["pollutants_in_eirr"]
+                else " The value of the pollutant damage avoided is reported in Section 6 and "
+                "kept out of these figures."
+            )
+        )
+    )
+    t = layout.yearly_table(
+        econ,
+        [
+            ("capital", "Capital", 56, fmt.money),
+            ("operating", "O&M", 56, fmt.money),
+            ("costs", "Total costs", 60, fmt.money),
+            ("benefits_without_carbon", "Benefits excl. carbon", 66, fmt.money),
+            ("carbon_value", "Carbon value", 58, fmt.money),
+            ("net_without_carbon", "Net benefit excl. carbon", 62, fmt.money),
+            ("net_with_carbon", "Net benefit incl. carbon", 62, fmt.money),
+        ],
+        year_width=62,
+        totals=[
+            [
+                f"PV at {fmt.rate(e['discount_rate'])}",
+                "",
+                "",
+                fmt.money(e["pv_costs"]),
+                fmt.money(e["pv_benefits_without_carbon"]),
+                fmt.money(e["pv_carbon_value"]),
+                fmt.money(e["enpv_without_carbon"]),
+                fmt.money(e["enpv_with_carbon"]),
+            ],
+            [
+                "EIRR",
+                *[""] * 5,
+                fmt.rate(e["eirr_without_carbon"]),
+                fmt.rate(e["eirr_with_carbon"]),
+            ],
+            ["BCR", *[""] * 5, fmt.ratio(e["bcr_without_carbon"]), fmt.ratio(e["bcr_with_carbon"])],
+        ],
+    )
+    story += layout.captioned(
+        f"{n.table()}: Economic cash flow of the program ({meta.money}, economic prices)",
+        t,
+        "Costs at economic prices (conversion factors applied). "
+        + ("Benefits include the pollutant damage avoided. " if e["pollutants_in_eirr"] else "")
+        + "Present values and EIRR as in the JSON summary.",
+    )
+    chart = charts.cash_flow_chart(
+        [int(y) for y in econ.index],
+        [
+            ("net benefit excluding carbon", econ["net_without_carbon"].tolist()),
+            ("net benefit including carbon", econ["net_with_carbon"].tolist()),
+        ],
+        unit=meta.money,
+    )
+    story.append(layout.figure(f"{n.figure()}: Net economic benefit by year, program", chart))
+
+    t3 = layout.component_table(
+        result,
+        98,
+        [
+            ("PV costs", 42, "economic.pv_costs", fmt.money),
+            ("PV benefits excl. carbon", 50, "economic.pv_benefits_without_carbon", fmt.money),
+            ("PV carbon value", 44, "economic.pv_carbon_value", fmt.money),
+            ("ENPV excl. carbon", 46, "economic.enpv_without_carbon", fmt.money),
+            ("EIRR excl. carbon", 44, "economic.eirr_without_carbon", fmt.rate),
+            ("BCR excl. carbon", 38, "economic.bcr_without_carbon", fmt.ratio),
+            ("ENPV incl. carbon", 46, "economic.enpv_with_carbon", fmt.money),
+            ("EIRR incl. carbon", 44, "economic.eirr_with_carbon", fmt.rate),
+            ("BCR incl. carbon", 38, "economic.bcr_with_carbon", fmt.ratio),
+        ],
+    )
+    story += layout.captioned(
+        f"{n.table()}: Economic indicators by component, with and without carbon ({meta.money})",
+        t3,
+    )
+    reasons = []
+    for label, b in layout.blocks(result):
+        ee = b["economic"]
+        for key in ("eirr", "eirr_without_carbon", "eirr_with_carbon"):
+            if ee.get(key) is None and ee.get(f"{key}_reason"):
+                roots = ee.get(f"{key}_roots")
+                extra = f" (roots: {', '.join(fmt.rate(r) for r in roots)})" if roots else ""
+                reasons.append(f"{label}, {key.replace('_', ' ')}: {ee[f'{key}_reason']}{extra}")
+    for r in dict.fromkeys(reasons):
+        story.append(p(r, "small"))
+    return story

@@ -1,0 +1,152 @@
+"""Section 4 of the PDF annex: the financial analysis of the revenue-earning parts.
+
+ADB's WACC table (``wacc_table``), the financial cash flow (``program.financial``)
+with the FNPV and FIRR of the JSON summary, and the loan schedule with the debt
+service coverage ratio (``loan_schedule``, in nominal terms).
+"""
+
+from __future__ import annotations
+
+from reportlab.platypus import CondPageBreak, Flowable
+
+from appraisal import formatting as fmt
+from appraisal.io.pdf import layout
+from appraisal.io.pdf.styles import FRAME_W, p
+from appraisal.result import AppraisalResult
+
+
+def financial_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowable]:
+    """Section 4: WACC table, financial cash flow, loan schedule."""
+    meta = result.case.meta
+    f = result.summary["financial"]
+    story: list[Flowable] = []
+    earning = [c for c in result.case.components if c.revenue_earning]
+    if earning:
+        names = ", ".join(c.name for c in earning)
+        firr_note = ""
+        if f["firr"] is not None and f["wacc"] is not None:
+            verdict = "above" if f["firr"] > f["wacc"] else "below"
+            firr_note = (
+                f" The FIRR of {fmt.rate(f['firr'])} is {verdict} the real WACC of "
+                f"{fmt.rate(f['wacc'])}; the FNPV at the WACC is {fmt.money(f['fnpv'])}."
+            )
+        story.append(
+            p(
+                f"The revenue-earning parts are appraised financially at financial prices in "
+                f"constant {meta.price_year} prices: {names}.{firr_note}"
+            )
+        )
+    else:
+        story.append(
+            p(
+                "No component earns revenue: there is no FIRR or FNPV. The WACC and the loan "
+                "schedule are shown where the case gives financing sources and loan terms."
+            )
+        )
+    w = result.wacc_table
+    if w is not None:
+        rows = []
+        for r in w.itertuples(index=False):
+            rows.append(
+                [
+                    str(r.name),
+                    fmt.money(layout.num(r.amount)),
+                    fmt.rate(layout.num(r.weight)),
+                    fmt.rate(layout.num(r.nominal_cost)),
+                    fmt.rate(layout.num(r.tax_rate)),
+                    fmt.rate(layout.num(r.after_tax_nominal_cost)),
+                    fmt.rate(layout.num(r.inflation)),
+                    fmt.rate(layout.num(r.real_cost)),
+                    fmt.rate(layout.num(r.weighted_real_cost)),
+                ]
+            )
+        rows.append(["WACC (real)", *[""] * 7, fmt.rate(f["wacc"])])
+        t = layout.table(
+            [
+                "Source of funds",
+                "Amount",
+                "Weight",
+                "Nominal cost",
+                "Tax rate",
+                "After-tax nominal cost",
+                "Inflation",
+                "Real cost",
+                "Weighted real cost",
+            ],
+            rows,
+            [120, 48, 40, 42, 38, 48, 42, 42, 50],
+            bold_rows=[len(rows) - 1],
+        )
+        story += layout.captioned(
+            f"{n.table()}: Weighted average cost of capital ({meta.money})",
+            t,
+            "After-tax nominal cost = nominal cost x (1 - tax rate) for debt; real cost = "
+            "(1 + after-tax nominal cost) / (1 + inflation) - 1; WACC = sum of weight x real cost.",
+        )
+    fin = result.program.financial
+    if fin is not None:
+        t2 = layout.yearly_table(
+            fin,
+            [
+                ("capital", "Capital", 90, fmt.money),
+                ("operating", "O&M", 90, fmt.money),
+                ("revenue", "Revenue", 90, fmt.money),
+                ("net", "Net cash flow", 100, fmt.money),
+            ],
+            year_width=110,
+            totals=[
+                [
+                    f"PV at WACC {fmt.rate(f['wacc'])}" if f["wacc"] is not None else "FNPV",
+                    *[""] * 3,
+                    fmt.money(f["fnpv"]),
+                ],
+                ["FIRR", *[""] * 3, fmt.rate(f["firr"])],
+            ],
+        )
+        story.append(CondPageBreak(120))
+        story += layout.captioned(
+            f"{n.table()}: Financial cash flow of the revenue-earning parts ({meta.money}, "
+            "financial prices)",
+            t2,
+            f.get("firr_reason", "") or f.get("fnpv_reason", ""),
+        )
+    sched = result.loan_schedule
+    if sched is not None:
+        loan = result.case.financing.loan
+        spec: list[tuple[str, str, layout.Formatter]] = [
+            ("disbursed", "Disbursed", fmt.money),
+            ("opening_balance", "Opening balance", fmt.money),
+            ("interest", "Interest", fmt.money),
+            ("commitment_fee", "Commitment fee", fmt.money),
+            ("principal_repaid", "Principal repaid", fmt.money),
+            ("debt_service", "Debt service", fmt.money),
+            ("closing_balance", "Closing balance", fmt.money),
+        ]
+        if "interest_capitalized" in sched and (sched["interest_capitalized"] != 0).any():
+            spec.insert(3, ("interest_capitalized", "Interest capitalized", fmt.money))
+        if "cash_available" in sched:
+            spec.append(("cash_available", "Cash available", fmt.money))
+        if "dscr" in sched:
+            spec.append(("dscr", "DSCR", fmt.ratio))
+        year_width = 36.0
+        rest = (FRAME_W - year_width) / len(spec)
+        t3 = layout.yearly_table(
+            sched, [(k, h, rest, f_) for k, h, f_ in spec], year_width=year_width
+        )
+        terms = ""
+        if loan is not None:
+            terms = (
+                f"Loan of {fmt.money(loan.amount)}, interest {fmt.rate(loan.interest_rate)}, "
+                f"tenor {loan.tenor_years} years including {loan.grace_years} years of grace, "
+                f"{loan.repayment} repayment, commitment fee {fmt.rate(loan.commitment_fee)} on "
+                "the undisbursed balance. "
+            )
+        story.append(CondPageBreak(160))
+        story += layout.captioned(
+            f"{n.table()}: Loan schedule and debt service coverage ({meta.money})",
+            t3,
+            terms
+            + "DSCR = (revenue - O&M of the revenue-earning parts) / debt service; lowest DSCR "
+            f"{fmt.ratio(f.get('dscr_min'))}. The loan is in nominal terms, the cash flows real.",
+        )
+    return story

@@ -1,0 +1,167 @@
+"""Fonts of the PDF annex, chosen per text run so that mixed scripts render.
+
+Latin and Cyrillic text is set in DejaVu Sans, a TrueType font embedded in the
+PDF (Debian package ``fonts-dejavu-core``); Chinese, Japanese kana and
+full-width forms in reportlab's Adobe CID font STSong-Light (Adobe-GB1, not
+embedded: every PDF viewer supplies it). The font is chosen per text run, so a
+name such as "湘潭低碳转型 / Улаанбаатар" renders in both scripts:
+:func:`font_runs` splits a string, :func:`markup` writes Paragraph markup and
+:func:`appraisal.io.pdf.drawing.rich_string` draws the runs in a chart.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+
+__all__ = [
+    "BODY_BOLD",
+    "BODY_FONT",
+    "CJK_FONT",
+    "FONT_DIRS",
+    "FONT_DIR_ENV",
+    "FontError",
+    "find_fonts",
+    "font_runs",
+    "markup",
+    "register_fonts",
+]
+
+BODY_FONT = "DejaVuSans"
+BODY_BOLD = "DejaVuSans-Bold"
+BODY_ITALIC = "DejaVuSans-Oblique"
+BODY_BOLD_ITALIC = "DejaVuSans-BoldOblique"
+CJK_FONT = "STSong-Light"
+
+# Where fonts-dejavu-core puts the files (Debian/Ubuntu), then other common places.
+FONT_DIRS = (
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu",
+    "/usr/share/fonts/TTF",
+    "/usr/local/share/fonts",
+    "/Library/Fonts",
+)
+FONT_DIR_ENV = "APPRAISAL_FONT_DIR"
+
+
+class FontError(FileNotFoundError):
+    """A font the PDF needs is not installed (a missing file: the CLI reports it as one)."""
+
+
+def _find_font(file_name: str) -> Path | None:
+    dirs = [os.environ[FONT_DIR_ENV]] if os.environ.get(FONT_DIR_ENV) else []
+    for d in (*dirs, *FONT_DIRS):
+        p = Path(d) / file_name
+        if p.is_file():
+            return p
+    return None
+
+
+_FONT_FILES = {
+    BODY_FONT: "DejaVuSans.ttf",
+    BODY_BOLD: "DejaVuSans-Bold.ttf",
+    BODY_ITALIC: "DejaVuSans-Oblique.ttf",
+    BODY_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
+}
+
+
+def find_fonts() -> dict[str, Path | None]:
+    """The DejaVu Sans files, by font name: ``$APPRAISAL_FONT_DIR`` first, then FONT_DIRS.
+
+    Raises
+    ------
+    FontError
+        When the regular or bold face is missing, naming the places searched and
+        the package that provides them.
+    """
+    paths = {name: _find_font(f) for name, f in _FONT_FILES.items()}
+    missing = [_FONT_FILES[n] for n in (BODY_FONT, BODY_BOLD) if paths[n] is None]
+    if missing:
+        env = os.environ.get(FONT_DIR_ENV)
+        searched = ", ".join(([f"${FONT_DIR_ENV}={env}"] if env else []) + list(FONT_DIRS))
+        raise FontError(
+            f"the PDF annex needs the DejaVu Sans TrueType font ({', '.join(missing)}) for "
+            f"Latin and Cyrillic text; not found in {searched}. Install it (Debian/Ubuntu: "
+            f"apt-get install fonts-dejavu-core) or set {FONT_DIR_ENV} to a folder holding it"
+        )
+    return paths
+
+
+def register_fonts() -> None:
+    """Register DejaVu Sans (regular, bold, oblique) and STSong-Light once per process.
+
+    Raises
+    ------
+    FontError
+        When DejaVu Sans is not installed (see :func:`find_fonts`).
+    """
+    if BODY_FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    paths = find_fonts()
+    # Oblique variants are optional: fall back to the upright faces.
+    italic = BODY_ITALIC if paths[BODY_ITALIC] else BODY_FONT
+    bold_italic = BODY_BOLD_ITALIC if paths[BODY_BOLD_ITALIC] else BODY_BOLD
+    for name, path in paths.items():
+        if path is not None:
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+    pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    pdfmetrics.registerFontFamily(
+        BODY_FONT, normal=BODY_FONT, bold=BODY_BOLD, italic=italic, boldItalic=bold_italic
+    )
+
+
+# Unicode blocks set in the CJK font (STSong-Light covers the BMP part of these).
+_CJK_RANGES = (
+    (0x2E80, 0x2FDF),  # CJK radicals, Kangxi radicals
+    (0x3000, 0x30FF),  # CJK symbols and punctuation, hiragana, katakana
+    (0x3100, 0x31FF),  # bopomofo, Hangul compatibility jamo, kanbun, CJK strokes
+    (0x3200, 0x33FF),  # enclosed CJK letters, CJK compatibility
+    (0x3400, 0x4DBF),  # CJK unified ideographs extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFE30, 0xFE4F),  # CJK compatibility forms
+    (0xFF00, 0xFFEF),  # half-width and full-width forms
+    (0x20000, 0x2FA1F),  # supplementary ideographs
+)
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return any(lo <= o <= hi for lo, hi in _CJK_RANGES)
+
+
+def font_runs(text: str, font: str = BODY_FONT) -> list[tuple[str, str]]:
+    """Split ``text`` into ``(font, run)`` pairs: CJK runs in STSong-Light, the rest in ``font``.
+
+    Examples
+    --------
+    >>> font_runs("Xiangtan 湘潭 Астана")
+    [('DejaVuSans', 'Xiangtan '), ('STSong-Light', '湘潭'), ('DejaVuSans', ' Астана')]
+    """
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        f = CJK_FONT if _is_cjk(ch) else font
+        if runs and runs[-1][0] == f:
+            runs[-1] = (f, runs[-1][1] + ch)
+        else:
+            runs.append((f, ch))
+    return runs
+
+
+def markup(text: str) -> str:
+    """Paragraph markup of plain ``text``: XML-escaped, CJK runs in the CJK font.
+
+    Examples
+    --------
+    >>> markup("A&B <湘潭>")
+    'A&amp;B &lt;<font face="STSong-Light">湘潭</font>&gt;'
+    """
+    return "".join(
+        f'<font face="{CJK_FONT}">{escape(run)}</font>' if f == CJK_FONT else escape(run)
+        for f, run in font_runs(text)
+    )

@@ -1,0 +1,229 @@
+"""Tables, captions and numbering shared by every section of the PDF annex.
+
+:func:`table` is the one bank-style table (navy header repeated on every page,
+zebra rows, numbers right-aligned); :func:`yearly_table` and
+:func:`component_table` build the two kinds every section has: one row a year
+of a result table, and one row per component then the program. Cells are
+formatted by :mod:`appraisal.formatting`, the rules the terminal and the
+workbook use.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+from reportlab.lib import colors
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from appraisal import formatting as fmt
+from appraisal.io.pdf.fonts import BODY_BOLD, BODY_FONT, markup
+from appraisal.io.pdf.styles import FRAME_W, NAVY, RULE, ZEBRA, p, pm, styles
+from appraisal.result import AppraisalResult
+
+Formatter = Callable[[float | None], str]
+# A column of a per-component table: header, width [pt], key path in a summary
+# block (as in the JSON summary: "economic.enpv"), formatter.
+BlockColumn = tuple[str, float, str, Callable[[Any], str]]
+
+
+class Numbering:
+    """Table and figure numbers within a section: Table 3.1, Figure 3.1."""
+
+    def __init__(self) -> None:
+        self.section = 0
+        self.tables = 0
+        self.figures = 0
+
+    def start(self, section: int) -> None:
+        self.section, self.tables, self.figures = section, 0, 0
+
+    def table(self) -> str:
+        self.tables += 1
+        return f"Table {self.section}.{self.tables}"
+
+    def figure(self) -> str:
+        self.figures += 1
+        return f"Figure {self.section}.{self.figures}"
+
+
+# ----------------------------------------------------------------- cells
+
+
+def num(value: Any) -> float | None:
+    """A table value as a float, or None where it is missing or not finite.
+
+    Examples
+    --------
+    >>> num("2.5"), num(float("nan")), num(None)
+    (2.5, None, None)
+    """
+    if value is None:
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def given(value: float) -> str:
+    """An input number as written in the case (no rounding: it is quoted, not computed).
+
+    Examples
+    --------
+    >>> given(1.2), given(0.035)
+    ('1.2', '0.035')
+    """
+    return f"{value:g}"
+
+
+def change(value: Any, unit: str) -> str:
+    """A sensitivity change or switching value: a decimal as a rate, years as years."""
+    if isinstance(value, str):
+        return value
+    v = num(value)
+    if unit == "years":
+        return fmt.DASH if v is None else f"{fmt.ratio(v)} years"
+    return fmt.rate(v)
+
+
+def yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def blocks(result: AppraisalResult) -> list[tuple[str, dict[str, Any]]]:
+    """(label, summary block) for each component, then the program."""
+    s = result.summary
+    return [(c["id"], c) for c in s["components"]] + [("Program", s)]
+
+
+# ----------------------------------------------------------------- tables
+
+
+def table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    *,
+    text_cols: Sequence[int] = (0,),
+    bold_rows: Sequence[int] = (),
+) -> Table:
+    """A bank-style table: navy header repeated on every page, zebra rows, numbers right.
+
+    ``text_cols`` hold free text (wrapped, per-run fonts); the other columns hold
+    formatted numbers. ``bold_rows`` index ``rows`` (totals, present values).
+    Widths [pt] are scaled down together when they exceed the frame.
+    """
+    st = styles()
+    head = [
+        Paragraph(markup(h), st["cell_head_left" if i in text_cols else "cell_head"])
+        for i, h in enumerate(header)
+    ]
+    body: list[list[Any]] = []
+    for r in rows:
+        body.append(
+            [
+                Paragraph(markup(c), st["cell"]) if i in text_cols and isinstance(c, str) else c
+                for i, c in enumerate(r)
+            ]
+        )
+    scale = FRAME_W / sum(widths) if sum(widths) > FRAME_W else 1.0
+    t = Table([head, *body], colWidths=[w * scale for w in widths], repeatRows=1, hAlign="LEFT")
+    style: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), BODY_FONT, 7.5),
+        ("BACKGROUND", (0, 0), (-1, 0), NAVY),
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+        ("VALIGN", (0, 1), (-1, -1), "TOP"),
+        ("ALIGN", (0, 1), (-1, -1), "RIGHT"),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA]),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.6, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3.5),
+    ]
+    for c in text_cols:
+        style.append(("ALIGN", (c, 1), (c, -1), "LEFT"))
+    for b in bold_rows:
+        row = b + 1
+        style += [
+            ("FONT", (0, row), (-1, row), BODY_BOLD, 7.5),
+            ("LINEABOVE", (0, row), (-1, row), 0.6, RULE),
+        ]
+    t.setStyle(TableStyle(style))
+    return t
+
+
+def yearly_table(
+    frame: pd.DataFrame,
+    columns: Sequence[tuple[str, str, float, Formatter]],
+    *,
+    year_width: float,
+    totals: Sequence[Sequence[str]] = (),
+) -> Table:
+    """One row a year of ``frame`` (indexed by year), then ``totals`` rows in bold.
+
+    ``columns`` are (column of ``frame``, header, width [pt], formatter); each
+    ``totals`` row has the year column's label and one cell per column.
+    """
+    cells = [[f(num(v)) for v in frame[key].tolist()] for key, _, _, f in columns]
+    rows = [[str(int(y)), *(c[i] for c in cells)] for i, y in enumerate(frame.index)]
+    rows += [list(r) for r in totals]
+    return table(
+        ["Year", *(h for _, h, _, _ in columns)],
+        rows,
+        [year_width, *(w for _, _, w, _ in columns)],
+        bold_rows=list(range(len(rows) - len(totals), len(rows))),
+    )
+
+
+def component_table(
+    result: AppraisalResult, label_width: float, columns: Sequence[BlockColumn]
+) -> Table:
+    """One row per component, then the program's in bold, from their summary blocks.
+
+    ``columns`` after the first ("Component", ``label_width`` [pt]) are
+    (header, width [pt], key path in the block, formatter).
+    """
+    rows = [[label, *(f(_at(b, path)) for _, _, path, f in columns)] for label, b in blocks(result)]
+    return table(
+        ["Component", *(h for h, _, _, _ in columns)],
+        rows,
+        [label_width, *(w for _, w, _, _ in columns)],
+        bold_rows=[len(rows) - 1],
+    )
+
+
+def _at(block: dict[str, Any], path: str) -> Any:
+    """The value at a dotted key path of a summary block.
+
+    Examples
+    --------
+    >>> _at({"cobenefits": {"jobs_operation": 12.0}}, "cobenefits.jobs_operation")
+    12.0
+    """
+    value: Any = block
+    for key in path.split("."):
+        value = value[key]
+    return value
+
+
+# ----------------------------------------------------------------- captions
+
+
+def captioned(caption: str, flowable: Flowable, note: str = "") -> list[Flowable]:
+    """Caption above a table or chart; a source note below."""
+    out: list[Flowable] = [pm(markup(caption), "caption"), flowable]
+    if note:
+        out.append(p(note, "note"))
+    else:
+        out.append(Spacer(1, 8))
+    return out
+
+
+def figure(caption: str, drawing: Any, note: str = "") -> Flowable:
+    """A captioned chart kept on one page."""
+    return KeepTogether(captioned(caption, drawing, note))

@@ -1,0 +1,97 @@
+"""Page geometry, colours and paragraph styles of the PDF annex.
+
+A4 portrait with 20 mm side margins; a restrained palette that prints well in
+greyscale; body text in DejaVu Sans 9 pt (see :mod:`appraisal.io.pdf.fonts`).
+:func:`p` and :func:`pm` make the paragraphs every section writes.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph
+
+from appraisal.io.pdf.fonts import BODY_BOLD, BODY_FONT, markup
+
+DOCUMENT_TITLE = "Economic and Financial Analysis"
+PAGE = A4
+MARGIN_X = 20 * mm
+MARGIN_TOP = 20 * mm
+MARGIN_BOTTOM = 22 * mm
+FRAME_W = PAGE[0] - 2 * MARGIN_X
+
+# Colours: a restrained palette that prints well in greyscale.
+NAVY = colors.HexColor("#1F3B5A")
+BLUE = colors.HexColor("#3A6EA5")
+TEAL = colors.HexColor("#2E8B7A")
+ORANGE = colors.HexColor("#D9822B")
+RED = colors.HexColor("#B5473A")
+GREY = colors.HexColor("#6B7280")
+LIGHT = colors.HexColor("#E5E7EB")
+INK = colors.HexColor("#1F2937")
+ZEBRA = colors.HexColor("#F3F4F6")
+RULE = colors.HexColor("#9CA3AF")
+
+_STYLES: dict[str, ParagraphStyle] = {}
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles by name (body, small, note, bullet, h1, h2, caption, cell, ...)."""
+    if _STYLES:
+        return _STYLES
+    base = ParagraphStyle("body", fontName=BODY_FONT, fontSize=9, leading=12.5, spaceAfter=5)
+    small = ParagraphStyle("small", parent=base, fontSize=7.5, leading=10, spaceAfter=3)
+    bold = ParagraphStyle("bold", parent=base, fontName=BODY_BOLD)
+    heading = ParagraphStyle("heading", parent=bold, textColor=NAVY, keepWithNext=True)
+    head = ParagraphStyle(
+        "head", parent=bold, fontSize=7.2, leading=8.8, spaceAfter=0, textColor=colors.white
+    )
+    _STYLES.update(
+        body=base,
+        small=small,
+        note=ParagraphStyle("note", parent=small, textColor=GREY, spaceAfter=8),
+        bullet=ParagraphStyle(
+            "bullet", parent=base, leftIndent=10, bulletIndent=0, spaceAfter=3, bulletFontSize=9
+        ),
+        h1=ParagraphStyle(
+            "h1", parent=heading, fontSize=13, leading=17, spaceBefore=4, spaceAfter=8
+        ),
+        h2=ParagraphStyle(
+            "h2", parent=heading, fontSize=10, leading=13, spaceBefore=8, spaceAfter=4
+        ),
+        caption=ParagraphStyle(
+            "caption",
+            parent=bold,
+            fontSize=8,
+            leading=10.5,
+            spaceBefore=6,
+            spaceAfter=3,
+            keepWithNext=True,
+        ),
+        cell=ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9.2, spaceAfter=0),
+        cell_head=ParagraphStyle("cell_head", parent=head, alignment=TA_CENTER),
+        cell_head_left=ParagraphStyle("cell_head_left", parent=head, alignment=TA_LEFT),
+        kicker=ParagraphStyle("kicker", parent=bold, fontSize=10, textColor=GREY, leading=14),
+        title=ParagraphStyle(
+            "title", parent=bold, fontSize=22, leading=28, textColor=NAVY, spaceAfter=10
+        ),
+        subtitle=ParagraphStyle(
+            "subtitle", parent=base, fontSize=11, leading=15, textColor=INK, spaceAfter=6
+        ),
+    )
+    return _STYLES
+
+
+def p(text: str, style: str = "body") -> Paragraph:
+    """A paragraph of plain text (escaped; CJK runs get the CJK font)."""
+    return Paragraph(markup(text), styles()[style])
+
+
+def pm(rich: str, style: str = "body") -> Paragraph:
+    """A paragraph of ready markup (the caller escaped any case text with markup())."""
+    if style == "bullet":
+        return Paragraph(rich, styles()[style], bulletText="•")
+    return Paragraph(rich, styles()[style])
