@@ -42,11 +42,9 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
-# The blank Excel input template and the published copy of the case schema it points at,
-# both generated from the package (tests check they are current).
+# The blank Excel input template, generated from the case schema (a test checks it is current).
 template: $(STAMP)
 	$(BIN)/appraisal template --out templates/appraisal-input-template.xlsx --force
-	cp appraisal/data/case_schema.toml templates/case_schema.toml
 
 docs: $(STAMP)
 	$(BIN)/python -m appraisal.io.docs > docs/case-format.md

@@ -20,9 +20,8 @@ INTRO = """# Case file format
 
 A case is a TOML file (read with the standard library's `tomllib`), or the same
 fields in the Excel input template. This page is generated from the one schema
-(`appraisal/data/case_schema.toml`, also at `templates/case_schema.toml`) that
-drives the validator and the template: `make docs` regenerates it, and a test
-fails when it is out of date.
+(`appraisal/data/case_schema.toml`) that drives the validator and the template:
+`make docs` regenerates it, and a test fails when it is out of date.
 
 Conventions: rates are decimals (0.09, never 9); money ("money" in the unit
 column) is in the case's currency and money unit (`case.unit`) at constant

@@ -73,7 +73,10 @@ def write_instructions(ws: Any, sheets: list[Sheet]) -> None:
         lines.append((f"{s.name}: {desc}", False))
     lines += [
         ("", False),
-        (f"Layout {FORMAT}, generated from the case schema (templates/case_schema.toml).", False),
+        (
+            f"Layout {FORMAT}, generated from the case schema (appraisal/data/case_schema.toml).",
+            False,
+        ),
     ]
     for i, (text, bold) in enumerate(lines, start=1):
         cell = ws.cell(i, 1)
