@@ -25,8 +25,7 @@ def _pdf(result: AppraisalResult) -> bytes:
     return render_pdf(result)
 
 
-# format -> renderer returning the file's bytes. A renderer whose module does not
-# exist yet is skipped by write_outputs.
+# format -> renderer returning the file's bytes
 RENDERERS: dict[str, Callable[[AppraisalResult], bytes]] = {
     "json": _json,
     "xlsx": _xlsx,
@@ -44,12 +43,7 @@ def write_outputs(result: AppraisalResult, out_dir: Path, *, formats: str = "jso
     for fmt in wanted:
         if fmt not in RENDERERS:
             raise ValueError(f"unknown output format {fmt!r}; expected {', '.join(RENDERERS)}")
-        try:
-            rendered[fmt] = RENDERERS[fmt](result)
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("appraisal.io."):
-                continue  # that output is not built yet
-            raise
+        rendered[fmt] = RENDERERS[fmt](result)
     return [
         write_bytes_atomic(out_dir / f"{result.case.slug}.{fmt}", data)
         for fmt, data in rendered.items()

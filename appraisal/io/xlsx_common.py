@@ -1,24 +1,115 @@
-"""Shared helpers for the .xlsx files we write (the appraisal workbook, the input template).
+"""The one sheet and table writer of every .xlsx we write (workbooks, input template).
 
+- :class:`SheetWriter` writes the cells of one worksheet: text and numbers with a
+  style and a number format (:meth:`~SheetWriter.put`), formulas with the value
+  the engine found for them (:meth:`~SheetWriter.formula`), header rows, simple
+  tables, column widths, references and the page setup.
+- :class:`WorkbookNames` is the registry of one workbook: its defined names and
+  the cached value of each formula cell, which :func:`add_cached_values` writes
+  into the saved file so that a viewer that does not calculate shows the value.
+- :data:`STYLE` is the colour code (inputs blue on yellow, derived inputs blue on
+  light blue, formulas black, key results boxed, settings grey).
 - :func:`set_text` writes user text as text, never as a formula (text that starts
   with = + - @ would otherwise be taken as one by a spreadsheet).
 - :func:`workbook_bytes` saves a workbook deterministically: fixed document
   properties and zip timestamps, so the same inputs give the same bytes.
+
+Examples
+--------
+>>> from openpyxl import Workbook
+>>> wb = Workbook()
+>>> names = WorkbookNames(wb)
+>>> sh = SheetWriter(wb.active, names)
+>>> sh.put(1, 1, 2.5, "input", "0.00")
+'A1'
+>>> sh.formula(1, 2, "A1*2", 5.0)
+'B1'
+>>> names.cached[("Sheet", "B1")]
+5.0
+>>> sh.ref(1, 1, absolute=True)
+"'Sheet'!$A$1"
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import io
+import math
 import re
 import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
-__all__ = ["FIXED_TIME", "normalize_xlsx_bytes", "set_text", "workbook_bytes"]
+from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = [
+    "FIXED_TIME",
+    "NA",
+    "STYLE",
+    "SheetWriter",
+    "WorkbookNames",
+    "add_cached_values",
+    "cached_value",
+    "is_formula_like",
+    "normalize_xlsx_bytes",
+    "quote_sheet",
+    "set_text",
+    "workbook_bytes",
+]
 
 FIXED_TIME = _dt.datetime(2000, 1, 1, 0, 0, 0)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FORMULA_START = ("=", "+", "-", "@")
+
+Style = Mapping[str, Any]  # cell attribute -> value: font, fill, border, alignment
+
+
+class _NA:
+    """The cached value of a cell that shows Excel's #N/A error."""
+
+    def __repr__(self) -> str:
+        return "NA"
+
+
+NA = _NA()
+
+_THIN = Side(style="thin", color="999999")
+STYLE: dict[str, dict[str, Any]] = {
+    # Inputs given by the case: blue on yellow (the usual financial-model code).
+    "input": {"font": Font(color="0000CC"), "fill": PatternFill("solid", fgColor="FFF2CC")},
+    # Inputs derived by the engine from the case's parameters: blue on light blue.
+    "derived": {"font": Font(color="0000CC"), "fill": PatternFill("solid", fgColor="DDEBF7")},
+    # Calculated (formulas): black on white.
+    "calc": {"font": Font(color="000000")},
+    # Key results: bold, boxed.
+    "key": {
+        "font": Font(color="000000", bold=True),
+        "border": Border(top=_THIN, bottom=_THIN, left=_THIN, right=_THIN),
+    },
+    # Settings fixed when the workbook is written (re-run the case to change): grey.
+    "setting": {"font": Font(color="595959")},
+    # Figures fixed when written, on a grey ground (the risk and sensitivity sheets).
+    "fixed": {"font": Font(color="595959"), "fill": PatternFill("solid", fgColor="EDEDED")},
+    "head": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="D9D9D9")},
+    "bold": {"font": Font(bold=True)},
+    "title": {"font": Font(bold=True, size=14)},
+}
+
+# cell attribute -> the field of openpyxl's StyleArray it sets
+_STYLE_FIELDS = {
+    "font": "fontId",
+    "fill": "fillId",
+    "border": "borderId",
+    "alignment": "alignmentId",
+    "number_format": "numFmtId",
+}
 
 
 def set_text(cell: Any, value: str) -> None:
@@ -32,6 +123,238 @@ def is_formula_like(value: str) -> bool:
     return value.startswith(_FORMULA_START)
 
 
+def quote_sheet(title: str) -> str:
+    """A sheet title quoted for a reference.
+
+    >>> quote_sheet("GHG and abatement")
+    "'GHG and abatement'"
+    """
+    return "'" + title.replace("'", "''") + "'"
+
+
+def cached_value(x: Any) -> Any:
+    """The cached value of a formula from the engine's figure: None and non-finite become NA.
+
+    >>> cached_value(None), cached_value(float("nan")), cached_value(2), cached_value("ok")
+    (NA, NA, 2.0, 'ok')
+    """
+    if x is None:
+        return NA
+    if isinstance(x, bool | str):
+        return x
+    v = float(x)
+    return v if math.isfinite(v) else NA
+
+
+@dataclass
+class WorkbookNames:
+    """Defined names and cached values of the workbook being written.
+
+    Attributes
+    ----------
+    refs
+        Defined name -> absolute reference, e.g. ``"'Economic cash flows'!$C$40"``.
+    cached
+        (sheet title, coordinate) -> the value shown before any recalculation.
+    styles
+        (style, number format) -> the style fields it sets: each combination is
+        looked up in the workbook's style tables once.
+    """
+
+    wb: Workbook
+    refs: dict[str, str] = field(default_factory=dict)
+    cached: dict[tuple[str, str], Any] = field(default_factory=dict)
+    styles: dict[tuple[str, str | None], Any] = field(default_factory=dict, repr=False)
+
+    def define(self, name: str, ws: Worksheet, coordinate: str) -> None:
+        """Add a workbook-level name for one cell."""
+        m = re.fullmatch(r"([A-Z]+)(\d+)", coordinate)
+        if m is None:
+            raise ValueError(f"not a cell coordinate: {coordinate!r}")
+        ref = f"{quote_sheet(ws.title)}!${m.group(1)}${m.group(2)}"
+        if name in self.refs:
+            raise ValueError(f"defined name {name!r} given twice")
+        self.refs[name] = ref
+        self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
+
+    def cache(self, ws: Worksheet, coordinate: str, value: Any) -> None:
+        """Register the cached value of a formula cell (a number, bool, text or NA)."""
+        self.cached[(ws.title, coordinate)] = value
+
+
+class SheetWriter:
+    """The cells of one worksheet, with the colour code and the cached-value registry.
+
+    Parameters
+    ----------
+    ws
+        The worksheet.
+    names
+        The workbook's :class:`WorkbookNames`, or None: formulas then carry no
+        cached value.
+    """
+
+    def __init__(self, ws: Worksheet, names: WorkbookNames | None = None) -> None:
+        self.ws = ws
+        self.names = names
+
+    @property
+    def title(self) -> str:
+        return str(self.ws.title)
+
+    # ------------------------------------------------------------------ cells
+    def style(self, cell: Any, style: str | Style | None, fmt: str | None = None) -> None:
+        """Apply a style (a name in :data:`STYLE` or a mapping) and a number format."""
+        if isinstance(style, str) and self.names is not None:
+            # openpyxl hashes each style object it is given; the fields a named
+            # style sets are looked up once per workbook and then copied.
+            done = self.names.styles.get((style, fmt))
+            if done is not None:
+                if not cell._style:  # a new cell has none until a style is set
+                    cell._style = StyleArray()
+                for name, idx in done:
+                    setattr(cell._style, name, idx)
+                return
+            self._apply(cell, STYLE[style], fmt)
+            attrs = [*STYLE[style], *(["number_format"] if fmt else [])]
+            self.names.styles[(style, fmt)] = [
+                (_STYLE_FIELDS[a], getattr(cell._style, _STYLE_FIELDS[a])) for a in attrs
+            ]
+            return
+        self._apply(cell, STYLE[style] if isinstance(style, str) else style, fmt)
+
+    @staticmethod
+    def _apply(cell: Any, style: Style | None, fmt: str | None) -> None:
+        for attr, value in (style or {}).items():
+            setattr(cell, attr, value)
+        if fmt:
+            cell.number_format = fmt
+
+    def put(
+        self,
+        row: int,
+        col: int,
+        value: Any,
+        style: str | Style | None = None,
+        fmt: str | None = None,
+    ) -> str:
+        """A value: text (never read as a formula), a number or a bool; NaN leaves it empty."""
+        cell = self.ws.cell(row=row, column=col)
+        if isinstance(value, str):
+            set_text(cell, value)
+        elif isinstance(value, float) and not math.isfinite(value):
+            cell.value = None
+        else:
+            cell.value = value
+        if style is not None or fmt:
+            self.style(cell, style, fmt)
+        return str(cell.coordinate)
+
+    def formula(
+        self,
+        row: int,
+        col: int,
+        formula: str,
+        cached: Any,
+        fmt: str | None = None,
+        style: str | Style | None = "calc",
+    ) -> str:
+        """A calculated cell (``formula`` without ``=``) and the value the engine found for it."""
+        cell = self.ws.cell(row=row, column=col)
+        cell.value = "=" + formula
+        self.style(cell, style, fmt)
+        if self.names is not None:
+            self.names.cache(self.ws, cell.coordinate, cached_value(cached))
+        return str(cell.coordinate)
+
+    def header(
+        self, row: int, headers: Sequence[str], style: str | Style | None = "head", col: int = 1
+    ) -> None:
+        """A row of headings from column ``col`` on."""
+        for j, h in enumerate(headers):
+            self.put(row, col + j, h, style)
+
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        formats: Sequence[str | None],
+        *,
+        top: int = 1,
+        style: str | Style | None = "bold",
+    ) -> None:
+        """Headings in row ``top``, values below, numbers in their column's format.
+
+        A None or NaN value leaves its cell empty (but formatted); column widths
+        fit the headings (at least 12).
+        """
+        self.header(top, headers, style)
+        for i, row in enumerate(rows, start=top + 1):
+            for j, v in enumerate(row, start=1):
+                cell = self.ws.cell(row=i, column=j)
+                v = _plain(v)
+                if isinstance(v, str):
+                    set_text(cell, v)
+                else:
+                    cell.value = v
+                    if formats[j - 1]:
+                        cell.number_format = formats[j - 1]
+        for j, h in enumerate(headers, start=1):
+            self.width(j, max(12, len(h) + 2))
+
+    # ------------------------------------------------------------------ references
+    def ref(
+        self, row: int, col: int, *, here: SheetWriter | None = None, absolute: bool = False
+    ) -> str:
+        """A reference to a cell of this sheet, qualified unless used on ``here``."""
+        c = get_column_letter(col)
+        a = f"${c}${row}" if absolute else f"{c}{row}"
+        return a if here is self else f"{quote_sheet(self.title)}!{a}"
+
+    def col_range(self, col: int, r1: int, r2: int, *, here: SheetWriter | None = None) -> str:
+        """A reference to rows ``r1`` to ``r2`` of one column, qualified unless on ``here``."""
+        c = get_column_letter(col)
+        a = f"{c}{r1}:{c}{r2}"
+        return a if here is self else f"{quote_sheet(self.title)}!{a}"
+
+    # ------------------------------------------------------------------ layout
+    def width(self, col: int | str, width: float) -> None:
+        """The width of one column (a number or a letter)."""
+        letter = get_column_letter(col) if isinstance(col, int) else col
+        self.ws.column_dimensions[letter].width = width
+
+    def widths(self, first: float, others: float, n: int) -> None:
+        """Column A ``first`` wide, columns B to the ``n``-th ``others`` wide."""
+        self.width("A", first)
+        for i in range(2, n + 1):
+            self.width(i, others)
+
+    def finish(self, freeze: str | None, landscape: bool = True, title_rows: int = 0) -> None:
+        """Freeze panes and print on A4 one page wide, rows 1 to ``title_rows`` on each page."""
+        ws = self.ws
+        if freeze:
+            ws.freeze_panes = freeze
+        ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        if title_rows and freeze and freeze != "A1":
+            ws.print_title_rows = f"1:{title_rows}"
+        ws.oddHeader.center.text = "&A"
+        ws.oddFooter.center.text = "Page &P of &N"
+
+
+def _plain(v: Any) -> Any:
+    """A table value as openpyxl takes it: None and NaN empty, numpy scalars as Python's."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+# --------------------------------------------------------------------- saving
 def normalize_xlsx_bytes(data: bytes) -> bytes:
     """Rewrite an .xlsx so it is byte-for-byte reproducible.
 
@@ -68,3 +391,77 @@ def workbook_bytes(wb: Any) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return normalize_xlsx_bytes(buf.getvalue())
+
+
+def _v_xml(value: Any) -> tuple[str, str]:
+    """(t attribute, <v> text) of a cached value."""
+    if value is NA:
+        return ' t="e"', "#N/A"
+    if isinstance(value, bool):
+        return ' t="b"', "1" if value else "0"
+    if isinstance(value, str):
+        return ' t="str"', escape(value, quote=False)
+    v = float(value)
+    return "", repr(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+
+
+def add_cached_values(data: bytes, cached: dict[tuple[str, str], Any]) -> bytes:
+    """Write each formula cell's cached value into the saved .xlsx (``<v>`` element).
+
+    openpyxl writes formulas without cached values, so a viewer that does not
+    calculate would show empty cells; this fills them in.
+
+    Parameters
+    ----------
+    data
+        An .xlsx saved by openpyxl (formulas carry an empty ``<v/>``).
+    cached
+        (sheet title, coordinate) -> value: a number, bool, text or :data:`NA`.
+
+    Raises
+    ------
+    ValueError
+        If a formula cell has no registered value: every value must be visible
+        without recalculation.
+    """
+    src = zipfile.ZipFile(io.BytesIO(data))
+    wb_xml = src.read("xl/workbook.xml").decode("utf-8")
+    rels = src.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    targets = dict(re.findall(r'<Relationship[^>]*Id="(rId\d+)"[^>]*Target="([^"]+)"', rels))
+    targets |= {
+        k: v for v, k in re.findall(r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="(rId\d+)"', rels)
+    }
+    sheet_file: dict[str, str] = {}
+    for name, rid in re.findall(r'<sheet name="([^"]*)" sheetId="\d+"[^>]*r:id="(rId\d+)"', wb_xml):
+        title = (
+            name.replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", '"')
+            .replace("&apos;", "'")
+        )
+        target = targets[rid].lstrip("/")
+        sheet_file[target if target.startswith("xl/") else "xl/" + target] = title
+    cell_re = re.compile(r'<c r="([A-Z]+\d+)"((?: [st]="[^"]*")*)><f>(.*?)</f><v\s*/></c>', re.S)
+    out = io.BytesIO()
+    missing: list[str] = []
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            title = sheet_file.get(info.filename)
+            if title is not None:
+
+                def sub(m: re.Match[str], title: str = title) -> str:
+                    key = (title, m.group(1))
+                    if key not in cached:
+                        missing.append(f"{title}!{m.group(1)}")
+                        return m.group(0)
+                    attrs = re.sub(r' t="[^"]*"', "", m.group(2))
+                    t, v = _v_xml(cached[key])
+                    return f'<c r="{m.group(1)}"{attrs}{t}><f>{m.group(3)}</f><v>{v}</v></c>'
+
+                body = cell_re.sub(sub, body.decode("utf-8")).encode("utf-8")
+            dst.writestr(info, body)
+    if missing:
+        raise ValueError(f"formula cells without a cached value: {', '.join(missing[:10])}")
+    return normalize_xlsx_bytes(out.getvalue())
