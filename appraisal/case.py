@@ -70,6 +70,11 @@ class Meta:
         return list(range(self.first_year, self.first_year + self.years))
 
     @property
+    def last_year(self) -> int:
+        """The horizon's last calendar year [year]."""
+        return self.first_year + self.years - 1
+
+    @property
     def money(self) -> str:
         """E.g. 'USD million (2020 prices)'."""
         unit = "" if self.unit == "unit" else f" {self.unit}"

@@ -82,6 +82,11 @@ class ComponentResult:
     streams: ComponentStreams | None = None
 
     @property
+    def capital_cost(self) -> float:
+        """Capital cost over the horizon, undiscounted [money, economic prices]."""
+        return float(self.economic["capital"].sum())
+
+    @property
     def benefit_names(self) -> list[str]:
         return [c.split(":", 1)[1] for c in self.economic.columns if c.startswith("benefit:")]
 

@@ -28,7 +28,7 @@ def ghg_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowable]:
             "emissions for the same level of service, by year over the appraisal period (IFI "
             "harmonised approach). Grid electricity uses the combined margin of the operating and "
             "build margins (CDM TOOL07), as a path by year as the grid decarbonises. Over "
-            f"{meta.first_year}-{meta.first_year + meta.years - 1} the program avoids "
+            f"{meta.first_year}-{meta.last_year} the program avoids "
             f"{fmt.tonnes(g['reduction_tco2e_total'])} tCO2e, on average "
             f"{fmt.tonnes(g['reduction_tco2e_annual_average'])} tCO2e a year over "
             f"{g['reduction_years']} years. The levelized abatement cost is "

@@ -55,7 +55,7 @@ def method_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowabl
         ["Currency and unit", meta.money, ""],
         [
             "Appraisal period",
-            f"{meta.first_year}-{meta.first_year + meta.years - 1} ({meta.years} years)",
+            f"{meta.first_year}-{meta.last_year} ({meta.years} years)",
             "",
         ],
         ["Economic discount rate", fmt.rate(e.discount_rate), e.sources.get("discount_rate", "")],

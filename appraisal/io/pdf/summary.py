@@ -63,7 +63,7 @@ def title_page(result: AppraisalResult) -> list[Flowable]:
         Spacer(1, 6 * mm),
         p(
             f"Money in {meta.money}, constant prices; appraisal period {meta.first_year} to "
-            f"{meta.first_year + meta.years - 1}; present values at {fmt.rate(e['discount_rate'])} "
+            f"{meta.last_year}; present values at {fmt.rate(e['discount_rate'])} "
             f"real with {timing}. Carbon value: {s['carbon_price']['description']}.",
             "small",
         ),
@@ -99,7 +99,7 @@ def project_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowab
                 Paragraph(text, st["cell"]),
                 # The one sum the annex does itself (docs/pdf-annex.md): the result
                 # carries no undiscounted capital cost yet.
-                fmt.money(layout.num(c.economic["capital"].sum())),
+                fmt.money(layout.num(c.capital_cost)),
                 fmt.money(c.summary["economic"]["pv_costs"]),
                 layout.yes(c.summary["financial"]["revenue_earning"]),
             ]
@@ -107,7 +107,7 @@ def project_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowab
     rows.append(
         [
             Paragraph("<b>Program</b>", st["cell"]),
-            fmt.money(layout.num(result.program.economic["capital"].sum())),
+            fmt.money(layout.num(result.program.capital_cost)),
             fmt.money(s["economic"]["pv_costs"]),
             layout.yes(s["financial"]["revenue_earning"]),
         ]
