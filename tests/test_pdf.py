@@ -23,7 +23,7 @@ import appraisal
 from appraisal import formatting as fmt
 from appraisal.case import parse_case
 from appraisal.io.pdf import SECTIONS, render_pdf
-from appraisal.io.terminal import summary_table
+from appraisal.io.text import summary_table
 from tests.conftest import CASES, minimal_case
 
 # The structure of an ADB "Economic and Financial Analysis" linked document, as the
