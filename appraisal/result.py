@@ -105,6 +105,10 @@ class AppraisalResult:
         The named carbon path's value by year before the deflator [USD per
         tCO2e, the path's price year]; for a table given by the case, the same
         as ``carbon_price``.
+    all_streams
+        Every component's streams summed, at financial prices too (unlike
+        ``program.streams``, whose financial streams count only the
+        revenue-earning components): what the program's jobs are computed from.
     damage_cost_per_t
         Damage cost of each local pollutant (``pm25``, ``so2``, ``nox``),
         transferred to the case's country by income ratio and elasticity
@@ -142,6 +146,7 @@ class AppraisalResult:
     summary: dict[str, Any]
     carbon_price_path: pd.Series | None = None
     damage_cost_per_t: dict[str, float] = field(default_factory=dict)
+    all_streams: ComponentStreams | None = None
     sensitivity: SensitivityResult | None = None
     risk: RiskResult | None = None
 

@@ -434,6 +434,7 @@ def appraise(
             index=pd.Index(years, name="year"),
             name="usd_per_tco2e",
         ),
+        all_streams=all_fin,
         damage_cost_per_t={
             p: damage_cost_transfer(
                 cb.damage_costs.get(p, 0.0), cb.income_ratio, cb.income_elasticity

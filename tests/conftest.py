@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import os
 import tomllib
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,44 @@ CASE_FILES = sorted(CASES.glob("*/case.toml"))
 def case_data(name: str) -> dict[str, Any]:
     """The raw TOML mapping of a shipped case (a fresh copy)."""
     return copy.deepcopy(tomllib.loads((CASES / name / "case.toml").read_text("utf-8")))
+
+
+# A test module that needs workbooks recalculated by LibreOffice declares
+# ``RECALC_INPUTS``: functions that write .xlsx files into a folder and return their
+# paths (unique stems). The ``recalculated`` fixture gathers them from every
+# collected module and runs LibreOffice ONCE per session over all of them.
+RecalcInput = Callable[[Path], Iterable[Path]]
+
+
+@pytest.fixture(scope="session")
+def recalculated(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, dict[str, Path]]:
+    """Every workbook the session's tests recalculate, through one ``soffice`` run.
+
+    Returns ``{"in": {stem: path}, "out": {stem: path}}``: the files as written
+    and as LibreOffice recalculated and saved them.
+    """
+    from tests.libreoffice import SofficeMissing, find_soffice, recalculate
+
+    try:
+        find_soffice()
+    except SofficeMissing as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set and LibreOffice is missing: {exc}")
+        pytest.skip(str(exc))
+    base = tmp_path_factory.mktemp("recalc")
+    src = base / "in"
+    src.mkdir()
+    modules = {getattr(item, "module", None) for item in request.session.items}
+    files: list[Path] = []
+    for module in sorted((m for m in modules if m is not None), key=lambda m: m.__name__):
+        for produce in getattr(module, "RECALC_INPUTS", ()):
+            files.extend(produce(src))
+    stems = [p.stem for p in files]
+    assert len(stems) == len(set(stems)), f"two recalculation inputs share a name: {stems}"
+    outs = recalculate(files, base / "out", base / "profile")
+    return {"in": {p.stem: p for p in files}, "out": {p.stem: p for p in outs}}
 
 
 @pytest.fixture(scope="session")

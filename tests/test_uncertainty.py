@@ -7,8 +7,11 @@ result), from numpy-financial and from scipy.stats.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy_financial as npf
@@ -423,32 +426,40 @@ def _sheet_values(path, title: str) -> dict[str, object]:
     return {c.coordinate: c.value for row in ws.iter_rows() for c in row}
 
 
-def test_workbook_sheets_recalculated_by_libreoffice(tmp_path):
-    # The Sensitivity sheet's formulas, recalculated by LibreOffice Calc (an independent
-    # spreadsheet engine), give the engine's ENPV, EIRR, SI and SV; a changed change
-    # cell moves its row like the engine does with the same change.
-    openpyxl = pytest.importorskip("openpyxl")
-    from appraisal.io.workbook.uncertainty_sheets import add_sheets
-
-    try:
-        from tests.libreoffice import SofficeMissing, find_soffice, recalculate
-
-        find_soffice()
-    except (ImportError, SofficeMissing) as exc:
-        pytest.skip(f"LibreOffice not available: {exc}")
+@functools.cache
+def _sheet_result() -> Any:
     case = _risk_case(
         [{"name": "capital", "distribution": "triangular", "min": 0.9, "mode": 1.0, "max": 1.4}]
     )
-    result = appraisal.appraise(case, risk_draws=2000, risk_seed=1)
+    return appraisal.appraise(case, risk_draws=2000, risk_seed=1)
+
+
+def _write_sheets(src: Path) -> list[Path]:
+    """The Sensitivity and Risk sheets alone, the capital change edited to +25%."""
+    import openpyxl
+
+    from appraisal.io.workbook.uncertainty_sheets import add_sheets
+
     wb = openpyxl.Workbook()
-    add_sheets(wb, result)  # self-contained: no names, the rate written on the sheet
+    add_sheets(wb, _sheet_result())  # self-contained: no names, the rate written on the sheet
     ws = wb["Sensitivity"]
     assert ws["B14"].value == 0.1 and ws["A14"].value == "capital cost +10%"
     ws["B14"].value = 0.25  # capital +25% instead of +10%
-    src = tmp_path / "in" / "s.xlsx"
-    src.parent.mkdir()
-    wb.save(src)
-    (out,) = recalculate([src], tmp_path / "out", tmp_path / "profile")
+    path = src / "uncertainty-sheets.xlsx"
+    wb.save(path)
+    return [path]
+
+
+# Recalculated in the session's one LibreOffice run (``recalculated`` in conftest.py).
+RECALC_INPUTS = (_write_sheets,)
+
+
+def test_workbook_sheets_recalculated_by_libreoffice(recalculated):
+    # The Sensitivity sheet's formulas, recalculated by LibreOffice Calc (an independent
+    # spreadsheet engine), give the engine's ENPV, EIRR, SI and SV; a changed change
+    # cell moves its row like the engine does with the same change.
+    result = _sheet_result()
+    out = recalculated["out"]["uncertainty-sheets"]
     v = _sheet_values(out, "Sensitivity")
     table = result.sensitivity.table.set_index("test")
     for row, test in enumerate(table.index, start=6):

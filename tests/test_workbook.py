@@ -17,9 +17,9 @@ environment variable is set: then they fail.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
-import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,7 +34,6 @@ from appraisal.cli import main
 from appraisal.io.workbook import add_cached_values, render_workbook
 from appraisal.result import AppraisalResult
 from tests.conftest import CASE_FILES, CASES, case_data, minimal_case
-from tests.libreoffice import SofficeMissing, find_soffice, recalculate
 
 REL, ABS = 1e-9, 1e-12
 BLOCKS = ("economic", "financial", "ghg", "abatement", "cobenefits")
@@ -147,6 +146,7 @@ def _edit_workbook(src: Path, dst: Path) -> None:
     wb.save(dst)
 
 
+@functools.cache
 def _results() -> dict[str, AppraisalResult]:
     out = {f.parent.name: appraisal.appraise(appraisal.load_case(f)) for f in CASE_FILES}
     out["variant-two-irrs"] = appraisal.appraise(parse_case(_variant_two_irrs()))
@@ -154,21 +154,10 @@ def _results() -> dict[str, AppraisalResult]:
     return out
 
 
-@pytest.fixture(scope="session")
-def lo_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Render every case and variant, make the edited and probe workbooks, recalc all at once."""
-    try:
-        find_soffice()
-    except SofficeMissing as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set and LibreOffice is missing: {exc}")
-        pytest.skip(str(exc))
-    base = tmp_path_factory.mktemp("workbooks")
-    src = base / "in"
-    src.mkdir()
-    results = _results()
+def _write_workbooks(src: Path) -> list[Path]:
+    """Every case and variant, the edited Xiangtan workbook and the probe."""
     files = []
-    for slug, result in results.items():
+    for slug, result in _results().items():
         path = src / f"{slug}.xlsx"
         path.write_bytes(render_workbook(result))
         files.append(path)
@@ -181,11 +170,21 @@ def lo_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     wb.save(buf)
     (src / "probe.xlsx").write_bytes(add_cached_values(buf.getvalue(), {("Sheet", "A1"): 5.0}))
     files.append(src / "probe.xlsx")
-    outs = recalculate(files, base / "out", base / "profile")
+    return files
+
+
+# Recalculated with every other module's workbooks in the session's one LibreOffice run
+# (the ``recalculated`` fixture in conftest.py).
+RECALC_INPUTS = (_write_workbooks,)
+
+
+@pytest.fixture(scope="session")
+def lo_run(recalculated: dict[str, dict[str, Path]]) -> dict[str, Any]:
+    """The engine's results beside the workbooks LibreOffice recalculated."""
     return {
-        "results": results,
-        "in": {p.stem: p for p in files},
-        "out": {p.stem: p for p in outs},
+        "results": _results(),
+        "in": recalculated["in"],
+        "out": recalculated["out"],
         "changed": appraisal.appraise(parse_case(_changed_xiangtan())),
     }
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
@@ -50,15 +49,12 @@ def write_cobenefits(ctx: WorkbookContext, result: AppraisalResult) -> None:
         om_col = comp.inv["om_fin"] if comp else ctx.inv_program["om_fin"]
         cap_rng = inv.col_range(cap_col, FIRST, ctx.last)
         om_rng = inv.col_range(om_col, FIRST, ctx.last)
-        # the cells' values before recalculation, from the engine's streams
-        # (the program's streams at financial prices count only the revenue-earning
-        # components; the jobs count every component)
-        if comp:
-            fin_cap = float(comp.s.capital_financial.sum())
-            om_vals = comp.s.operating_financial
-        else:
-            fin_cap = float(sum(c.s.capital_financial.sum() for c in ctx.comps))
-            om_vals = np.sum([c.s.operating_financial for c in ctx.comps], axis=0)
+        # the cells' values before recalculation, from the engine's streams (the
+        # program's jobs count every component: result.all_streams)
+        streams = comp.s if comp else result.all_streams
+        assert streams is not None  # appraise() always sets it
+        fin_cap = float(streams.capital_financial.sum())
+        om_vals = streams.operating_financial
         pos = om_vals[om_vals > 0]
         mult = f"(1+{a['ind']}+{a['indu']})"
         pv = (comp.cells if comp else ctx.prog_cells)["economic.pv_pollutant_value"]
