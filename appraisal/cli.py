@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeAlias
 
 from appraisal._version import __version__
 from appraisal.case import CaseError
@@ -50,6 +51,24 @@ def _add_output_options(p: argparse.ArgumentParser, *, out: str, formats: tuple[
         "--formats", default=default, help=f"{_FORMATS_HELP[formats]} (default {default})"
     )
     p.set_defaults(allowed_formats=formats)
+
+
+_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _command(
+    sub: _Commands, name: str, func: Callable[..., int], summary: str
+) -> argparse.ArgumentParser:
+    """The sub-command ``name`` (``summary`` in the list), run by ``func``; its docstring is
+    the command's --help description."""
+    p = sub.add_parser(name, help=summary, description=func.__doc__)
+    p.set_defaults(func=func)
+    return p
+
+
+def _add_force(p: argparse.ArgumentParser) -> None:
+    """--force of a command that writes one file."""
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
 
 
 def _out_dir(args: argparse.Namespace, default: str) -> Path:
@@ -225,10 +244,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "run", help="appraise a case and write its outputs", description=cmd_run.__doc__
-    )
+def _add_run(sub: _Commands) -> None:
+    p = _command(sub, "run", cmd_run, "appraise a case and write its outputs")
     p.add_argument("case", help="case file (.toml or filled .xlsx template) or case folder")
     _add_output_options(p, out="out/<case>", formats=_CASE_FORMATS)
     p.add_argument(
@@ -237,13 +254,11 @@ def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--scheduler", help="batch: run on this Dask scheduler (tcp://host:8786; needs [dask])"
     )
-    p.set_defaults(func=cmd_run)
 
 
-def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("validate", help="check a case file", description=cmd_validate.__doc__)
+def _add_validate(sub: _Commands) -> None:
+    p = _command(sub, "validate", cmd_validate, "check a case file")
     p.add_argument("case", help="case file or folder")
-    p.set_defaults(func=cmd_validate)
 
 
 def cmd_risk(args: argparse.Namespace) -> int:
@@ -270,15 +285,12 @@ def cmd_risk(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_risk(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "risk", help="Monte Carlo risk analysis of a case", description=cmd_risk.__doc__
-    )
+def _add_risk(sub: _Commands) -> None:
+    p = _command(sub, "risk", cmd_risk, "Monte Carlo risk analysis of a case")
     p.add_argument("case", help="case file (.toml or filled .xlsx template) or case folder")
     p.add_argument("--draws", type=int, help="number of draws (default: the case's risk.draws)")
     p.add_argument("--seed", type=int, help="random seed (default: the case's risk.seed)")
     _add_output_options(p, out="out/<case>", formats=_CASE_FORMATS)
-    p.set_defaults(func=cmd_risk)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -315,10 +327,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_template(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "template", help="write a blank Excel input template", description=cmd_template.__doc__
-    )
+def _add_template(sub: _Commands) -> None:
+    p = _command(sub, "template", cmd_template, "write a blank Excel input template")
     p.add_argument(
         "--out",
         default="appraisal-input-template.xlsx",
@@ -327,34 +337,25 @@ def _add_template(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument(
         "--components", type=int, default=3, help="number of component sheets (default 3)"
     )
-    p.add_argument("--force", action="store_true", help="overwrite an existing file")
-    p.set_defaults(func=cmd_template)
+    _add_force(p)
 
 
-def _add_convert(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "convert", help="convert a case between TOML and xlsx", description=cmd_convert.__doc__
-    )
+def _add_convert(sub: _Commands) -> None:
+    p = _command(sub, "convert", cmd_convert, "convert a case between TOML and xlsx")
     p.add_argument("case", help="case file (.toml or filled .xlsx template) or case folder")
     p.add_argument("--to", required=True, choices=["xlsx", "toml"], help="format to write")
     p.add_argument("--out", help="file to write (default: the case file with the new suffix)")
-    p.add_argument("--force", action="store_true", help="overwrite an existing file")
-    p.set_defaults(func=cmd_convert)
+    _add_force(p)
 
 
-def _add_cluster(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "cluster", help="combine a city cluster's programs", description=cmd_cluster.__doc__
-    )
+def _add_cluster(sub: _Commands) -> None:
+    p = _command(sub, "cluster", cmd_cluster, "combine a city cluster's programs")
     p.add_argument("folder", help="cluster folder: cluster.toml and one case file per city")
     _add_output_options(p, out="out/<folder>", formats=_TABLE_FORMATS)
-    p.set_defaults(func=cmd_cluster)
 
 
-def _add_fund(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "fund", help="allocate a fixed budget among projects", description=cmd_fund.__doc__
-    )
+def _add_fund(sub: _Commands) -> None:
+    p = _command(sub, "fund", cmd_fund, "allocate a fixed budget among projects")
     p.add_argument("cases", nargs="+", help="case files or folders (a cluster folder: its cities)")
     p.add_argument("--budget", type=float, help="the fund's budget (money, the cases' unit)")
     p.add_argument("--objective", choices=["tco2e", "enpv"], help="maximise tonnes avoided or ENPV")
@@ -369,20 +370,16 @@ def _add_fund(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--by", choices=["component", "case"], help="a project is a component (default) or a case"
     )
     _add_output_options(p, out="out/fund", formats=_TABLE_FORMATS)
-    p.set_defaults(func=cmd_fund)
 
 
-def _add_compare(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "compare", help="compare cases or two versions of a case", description=cmd_compare.__doc__
-    )
+def _add_compare(sub: _Commands) -> None:
+    p = _command(sub, "compare", cmd_compare, "compare cases or two versions of a case")
     p.add_argument("cases", nargs="+", help="two or more case files (two: base, then new)")
     _add_output_options(p, out="out/compare", formats=_TABLE_FORMATS)
-    p.set_defaults(func=cmd_compare)
 
 
 # Each entry adds one sub-command; new commands append here.
-COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
+COMMANDS: list[Callable[[_Commands], None]] = [
     _add_run,
     _add_validate,
     _add_cluster,

@@ -54,19 +54,26 @@ def test_exact_equals_brute_force_on_small_random_instances(seed):
     assert values[x].sum() == pytest.approx(expected, abs=1e-6)
 
 
-def test_an_instance_where_greedy_mac_order_and_exact_differ():
-    # Hand-made: budget 10. A is cheapest per tonne (MAC order first) but takes 6 of the 10;
-    # B and C (5 each) fit together and avoid more tonnes.
-    projects = pd.DataFrame(
+def _three_projects(tco2e: list[float], enpv: float, cost_per_tco2e: list[float]) -> pd.DataFrame:
+    """Projects A and B in city X and C in city Y, asking 6, 5 and 5 of support."""
+    return pd.DataFrame(
         {
             "id": ["A", "B", "C"],
             "name": ["A", "B", "C"],
             "city": ["X", "X", "Y"],
             "support": [6.0, 5.0, 5.0],
-            "tco2e": [100.0, 70.0, 70.0],
-            "enpv": [1.0, 1.0, 1.0],
-            "cost_per_tco2e": [-10.0, 5.0, 8.0],
+            "tco2e": tco2e,
+            "enpv": [enpv] * 3,
+            "cost_per_tco2e": cost_per_tco2e,
         }
+    )
+
+
+def test_an_instance_where_greedy_mac_order_and_exact_differ():
+    # Hand-made: budget 10. A is cheapest per tonne (MAC order first) but takes 6 of the 10;
+    # B and C (5 each) fit together and avoid more tonnes.
+    projects = _three_projects(
+        tco2e=[100.0, 70.0, 70.0], enpv=1.0, cost_per_tco2e=[-10.0, 5.0, 8.0]
     )
     g = greedy_mac(projects["support"], projects["cost_per_tco2e"], 10.0)
     assert g.tolist() == [True, False, False]
@@ -81,17 +88,7 @@ def test_an_instance_where_greedy_mac_order_and_exact_differ():
 
 
 def test_city_limits_and_infeasible_minimums():
-    projects = pd.DataFrame(
-        {
-            "id": ["A", "B", "C"],
-            "name": ["A", "B", "C"],
-            "city": ["X", "X", "Y"],
-            "support": [6.0, 5.0, 5.0],
-            "tco2e": [100.0, 70.0, 10.0],
-            "enpv": [0.0, 0.0, 0.0],
-            "cost_per_tco2e": [1.0, 2.0, 3.0],
-        }
-    )
+    projects = _three_projects(tco2e=[100.0, 70.0, 10.0], enpv=0.0, cost_per_tco2e=[1.0, 2.0, 3.0])
     a = allocate(projects, 11.0, city_min={"Y": 5.0})
     assert a.projects.loc[a.projects["exact"], "id"].tolist() == ["A", "C"]
     assert not a.greedy_meets_city_min  # greedy funds A and B, nothing in Y

@@ -28,6 +28,11 @@ def _case(components: list[dict[str, Any]], **extra: Any) -> Case:
     return parse_case(data)
 
 
+def _component(**fields: Any) -> dict[str, Any]:
+    """A parametric component "x" built for 1.0 in the first year, with ``fields``."""
+    return {"id": "x", "name": "X", "capital": {"c": 1.0}, **fields}
+
+
 def _streams(case: Case, i: int = 0) -> ComponentStreams:
     return component_streams(case, case.components[i])
 
@@ -145,16 +150,13 @@ def test_parametric_activity_growth_and_revenue() -> None:
 
 def test_parametric_grid_margins_by_technology() -> None:
     # CDM TOOL07: w_OM = 0.75 for solar and wind, the case's weight (0.5 default) else.
-    comp = {
-        "id": "pv",
-        "name": "PV",
-        "capital": {"equipment": 1.0},
-        "life_years": 7,
-        "energy": [
+    comp = _component(
+        life_years=7,
+        energy=[
             {"carrier": "electricity", "without_mwh": 100.0, "technology": "solar"},
             {"carrier": "electricity", "without_mwh": 10.0},
         ],
-    }
+    )
     case = _case([comp], grid={"operating_margin": 0.9, "build_margin": 0.6})
     s = _streams(case)
     # 100 x (0.75 x 0.9 + 0.25 x 0.6) + 10 x (0.5 x 0.9 + 0.5 x 0.6) = 82.5 + 7.5 = 90,
@@ -164,8 +166,7 @@ def test_parametric_grid_margins_by_technology() -> None:
 
 
 def test_parametric_life_cut_at_the_horizon() -> None:
-    comp = {"id": "x", "name": "X", "capital": {"c": 1.0}, "life_years": 10, "om_amount": 1.0}
-    s = _streams(_case([comp]))
+    s = _streams(_case([_component(life_years=10, om_amount=1.0)]))
     # Built in 2021; 10 years of life from 2022, but the case ends in 2028: 7 years.
     np.testing.assert_array_equal(s.operating_years, [0] + [1.0] * 7)
     assert s.notes == [
@@ -174,14 +175,8 @@ def test_parametric_life_cut_at_the_horizon() -> None:
 
 
 def test_parametric_explicit_revenue_wins() -> None:
-    comp = {
-        "id": "x",
-        "name": "X",
-        "capital": {"c": 1.0},
-        "life_years": 3,
-        "financial": {"revenue_per_year": 9.0, "revenue": [0.0, 1.0, 2.0]},
-    }
-    s = _streams(_case([comp]))
+    revenue = {"revenue_per_year": 9.0, "revenue": [0.0, 1.0, 2.0]}
+    s = _streams(_case([_component(life_years=3, financial=revenue)]))
     np.testing.assert_array_equal(s.revenue, [0, 1.0, 2.0, 0, 0, 0, 0, 0])
 
 

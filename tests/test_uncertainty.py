@@ -91,14 +91,9 @@ def test_si_and_sv_against_a_hand_worked_example():
 
 def test_table_columns_base_row_and_tornado():
     res = sensitivity(_hand_streams())
-    assert list(res.table.columns) == [
-        "test",
-        "change",
-        "enpv",
-        "eirr",
-        "sensitivity_indicator",
-        "switching_value",
-    ]
+    # The columns SensitivityResult's docstring (and the JSON `sensitivity` rows) name.
+    documented = "test change enpv eirr sensitivity_indicator switching_value"
+    assert list(res.table.columns) == documented.split()
     assert res.table["test"].iloc[0] == "base"
     assert list(res.tornado.columns) == ["variable", "enpv_low", "enpv_high"]
     widths = (res.tornado["enpv_high"] - res.tornado["enpv_low"]).abs().to_numpy()

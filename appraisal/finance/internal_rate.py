@@ -220,10 +220,9 @@ def irr_detail(values: npt.ArrayLike, *, low: float = -0.99, high: float = 10.0)
 
     Parameters
     ----------
-    values : array_like, shape (T,)
-        Net cash flows by period, outflows negative [money per year].
-    low, high : float
-        Range of rates searched, inclusive, ``-1 < low < high`` [decimal per year].
+    values, low, high
+        As for :func:`~appraisal.finance.roots.irr_roots`: the net cash flows by
+        period [money per year] and the range of rates searched [decimal per year].
 
     Returns
     -------

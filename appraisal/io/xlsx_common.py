@@ -51,7 +51,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "FIXED_TIME",
+    "MONEY_FORMAT",
     "NA",
+    "PERCENT_FORMAT",
     "STYLE",
     "SheetWriter",
     "WorkbookNames",
@@ -101,6 +103,10 @@ STYLE: dict[str, dict[str, Any]] = {
     "bold": {"font": Font(bold=True)},
     "title": {"font": Font(bold=True, size=14)},
 }
+
+# Number formats of figures written as values (the risk and sensitivity sheets).
+MONEY_FORMAT = "#,##0.00;-#,##0.00"
+PERCENT_FORMAT = "0.00%"
 
 # cell attribute -> the field of openpyxl's StyleArray it sets
 _STYLE_FIELDS = {

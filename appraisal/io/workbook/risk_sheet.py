@@ -15,13 +15,10 @@ import pandas as pd
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
 from openpyxl.workbook.workbook import Workbook
 
-from appraisal.io.xlsx_common import SheetWriter, WorkbookNames
+from appraisal.io.xlsx_common import MONEY_FORMAT, PERCENT_FORMAT, SheetWriter, WorkbookNames
 from appraisal.result import AppraisalResult
 
 __all__ = ["add_risk_sheet"]
-
-_MONEY = "#,##0.00;-#,##0.00"
-_PCT = "0.00%"
 
 
 def add_risk_sheet(
@@ -29,15 +26,8 @@ def add_risk_sheet(
 ) -> None:
     """Add the Risk sheet of ``result.risk`` (nothing when no risk analysis was run).
 
-    Parameters
-    ----------
-    wb
-        The openpyxl workbook being written.
-    result
-        The appraisal.
-    names
-        The workbook's :class:`~appraisal.io.xlsx_common.WorkbookNames` (the
-        ``risk_<key>`` names are defined there), or None.
+    The parameters are those of :func:`appraisal.io.workbook.uncertainty_sheets.add_sheets`;
+    the ``risk_<key>`` names are defined in ``names``.
     """
     rr = result.risk
     if rr is None:
@@ -56,8 +46,8 @@ def add_risk_sheet(
         if isinstance(value, list | dict):
             continue
         w.put(r, 1, key)
-        fmt = _PCT if key.startswith(("eirr", "p_", "hurdle")) else None
-        fmt = _MONEY if key.startswith("enpv") else fmt
+        fmt = PERCENT_FORMAT if key.startswith(("eirr", "p_", "hurdle")) else None
+        fmt = MONEY_FORMAT if key.startswith("enpv") else fmt
         if value is None:  # as everywhere in the workbook: a null figure shows #N/A
             coord = w.formula(r, 2, "NA()", math.nan, fmt, "fixed")
         else:
@@ -79,7 +69,10 @@ def add_risk_sheet(
         w.put(r, 2, c["rank_correlation"], "fixed", "0.00")
         r += 1
 
-    def table(col: int, title: str, frame: pd.DataFrame, fmt: str) -> tuple[int, int]:
+    def histogram(
+        col: int, title: str, frame: pd.DataFrame, fmt: str, of: str, x_title: str, at: str
+    ) -> None:
+        """The bins of ``frame`` (of ``of`` draws) from column ``col``; their chart at ``at``."""
         w.put(4, col, title, "bold")
         for j, h in enumerate(frame.columns):
             w.put(5, col + j, str(h), "bold")
@@ -87,23 +80,25 @@ def add_risk_sheet(
             for j, v in enumerate(rec):
                 w.put(6 + q, col + j, float(v) if j < 2 else int(v), "fixed",
                       fmt if j < 2 else "0")  # fmt: skip
-        return 6, 5 + len(frame)
+        first, last = 6, 5 + len(frame)
+        if last < first:
+            return
+        chart = BarChart()
+        chart.title = f"{of}: draws by bin"
+        chart.x_axis.title = x_title
+        chart.y_axis.title = "draws"
+        chart.add_data(
+            Reference(ws, min_col=col + 2, min_row=5, max_row=last), titles_from_data=True
+        )
+        chart.set_categories(Reference(ws, min_col=col, min_row=first, max_row=last))
+        chart.gapWidth = 0
+        chart.height, chart.width = 8, 16
+        ws.add_chart(chart, at)
 
     # ENPV histogram: bars of counts by bin start
     c0 = 11
-    first, last = table(c0, "ENPV histogram", rr.histogram, _MONEY)
-    if last >= first:
-        chart = BarChart()
-        chart.title = "ENPV: draws by bin"
-        chart.x_axis.title = f"ENPV, {meta.money} (bin start)"
-        chart.y_axis.title = "draws"
-        chart.add_data(
-            Reference(ws, min_col=c0 + 2, min_row=5, max_row=last), titles_from_data=True
-        )
-        chart.set_categories(Reference(ws, min_col=c0, min_row=first, max_row=last))
-        chart.gapWidth = 0
-        chart.height, chart.width = 8, 16
-        ws.add_chart(chart, "A40")
+    x_title = f"ENPV, {meta.money} (bin start)"
+    histogram(c0, "ENPV histogram", rr.histogram, MONEY_FORMAT, "ENPV", x_title, "A40")
     # S-curve
     c1 = c0 + 4
     w.put(4, c1, "ENPV S-curve", "bold")
@@ -111,7 +106,7 @@ def add_risk_sheet(
     w.put(5, c1 + 1, "cumulative_probability", "bold")
     curve = zip(rr.s_curve["enpv"], rr.s_curve["cumulative_probability"], strict=True)
     for q, (enpv, probability) in enumerate(curve):
-        w.put(6 + q, c1, float(enpv), "fixed", _MONEY)
+        w.put(6 + q, c1, float(enpv), "fixed", MONEY_FORMAT)
         w.put(6 + q, c1 + 1, float(probability), "fixed", "0%")
     n = len(rr.s_curve)
     sc = ScatterChart()
@@ -128,18 +123,7 @@ def add_risk_sheet(
     ws.add_chart(sc, "A58")
     # EIRR histogram
     c2 = c1 + 3
-    first, last = table(c2, "EIRR histogram (draws with an EIRR)", rr.eirr_histogram, _PCT)
-    if last >= first:
-        chart = BarChart()
-        chart.title = "EIRR: draws by bin"
-        chart.x_axis.title = "EIRR (bin start)"
-        chart.y_axis.title = "draws"
-        chart.add_data(
-            Reference(ws, min_col=c2 + 2, min_row=5, max_row=last), titles_from_data=True
-        )
-        chart.set_categories(Reference(ws, min_col=c2, min_row=first, max_row=last))
-        chart.gapWidth = 0
-        chart.height, chart.width = 8, 16
-        ws.add_chart(chart, "A76")
+    title = "EIRR histogram (draws with an EIRR)"
+    histogram(c2, title, rr.eirr_histogram, PERCENT_FORMAT, "EIRR", "EIRR (bin start)", "A76")
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 16

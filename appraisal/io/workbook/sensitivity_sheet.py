@@ -28,14 +28,11 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
-from appraisal.io.xlsx_common import SheetWriter, WorkbookNames
+from appraisal.io.xlsx_common import MONEY_FORMAT, PERCENT_FORMAT, SheetWriter, WorkbookNames
 from appraisal.result import AppraisalResult
 from appraisal.uncertainty import SensitivityTest
 
 __all__ = ["add_sensitivity_sheet"]
-
-_MONEY = "#,##0.00;-#,##0.00"
-_PCT = "0.00%"
 
 
 def add_sensitivity_sheet(
@@ -43,16 +40,7 @@ def add_sensitivity_sheet(
 ) -> None:
     """Add the Sensitivity sheet of ``result.sensitivity`` (nothing when it is None).
 
-    Parameters
-    ----------
-    wb
-        The openpyxl workbook being written.
-    result
-        The appraisal.
-    names
-        The workbook's :class:`~appraisal.io.xlsx_common.WorkbookNames`, or None for
-        a workbook without one: the discount rate is then written on the sheet and
-        formula cells have no cached value.
+    The parameters are those of :func:`appraisal.io.workbook.uncertainty_sheets.add_sheets`.
     """
     sens = result.sensitivity
     if sens is None:
@@ -84,9 +72,9 @@ def add_sensitivity_sheet(
     w.put(3, 1, "Discount rate")
     refs = names.refs if names is not None else {}
     if "economic_discount_rate" in refs:  # live: the Assumptions sheet's input
-        w.formula(3, 2, "economic_discount_rate", streams.discount_rate, _PCT)
+        w.formula(3, 2, "economic_discount_rate", streams.discount_rate, PERCENT_FORMAT)
     else:
-        w.put(3, 2, streams.discount_rate, "input", _PCT)
+        w.put(3, 2, streams.discount_rate, "input", PERCENT_FORMAT)
     rate = "$B$3"
     timing = (
         "Excel NPV (first year discounted)" if meta.first_year_discounted else "first year at t = 0"
@@ -124,7 +112,7 @@ def add_sensitivity_sheet(
         group_row[g] = r
         w.put(r, 1, labels[g])
         for k in range(n):
-            w.put(r, first_col + k, float(model.signed[g, k]), "derived", _MONEY)
+            w.put(r, first_col + k, float(model.signed[g, k]), "derived", MONEY_FORMAT)
     # --- net flow of the base and of each test (formulas)
     net_top = flow_top + len(groups) + 2
     w.put(net_top - 1, 1, "Net economic flow under each test", "bold")
@@ -164,7 +152,7 @@ def add_sensitivity_sheet(
                 body = f"({body})" if len(parts) > 1 and mult else body
                 terms.append(f"{mult}*{body}" if mult else body)
             formula = "+".join(terms) if terms else "0"
-            w.formula(r, first_col + k, formula, float(flows[j, k]), _MONEY)
+            w.formula(r, first_col + k, formula, float(flows[j, k]), MONEY_FORMAT)
     last = get_column_letter(first_col + n - 1)
     fc = get_column_letter(first_col)
     second = get_column_letter(first_col + 1)
@@ -182,13 +170,13 @@ def add_sensitivity_sheet(
         test = scenarios[j]
         w.put(r, 1, str(row["test"]))
         net_r = net_top + j
-        enpv = w.formula(r, 3, npv_formula(net_r), float(row["enpv"]), _MONEY)
+        enpv = w.formula(r, 3, npv_formula(net_r), float(row["enpv"]), MONEY_FORMAT)
         eirr = float(row["eirr"])
         if math.isfinite(eirr):
-            w.formula(r, 4, f"IRR({fc}{net_r}:{last}{net_r})", eirr, _PCT)
+            w.formula(r, 4, f"IRR({fc}{net_r}:{last}{net_r})", eirr, PERCENT_FORMAT)
         else:
             reason = sens.eirr_reasons.get(str(row["test"]), "no single IRR")
-            w.formula(r, 4, "NA()", math.nan, _PCT)
+            w.formula(r, 4, "NA()", math.nan, PERCENT_FORMAT)
             w.put(r, 8, reason)
         unit = sens.units.get(str(row["test"]), "")
         w.put(r, 7, unit)
@@ -208,12 +196,12 @@ def add_sensitivity_sheet(
                   "0.00")  # fmt: skip
         slope = f"(({enpv}-{base_enpv})/{change})"
         w.formula(r, 6, f"IF({slope}=0,NA(),-{base_enpv}/{slope})",
-                  float(row["switching_value"]), _PCT)  # fmt: skip
+                  float(row["switching_value"]), PERCENT_FORMAT)  # fmt: skip
     # consistency with the Economic cash flows sheet
     if "economic_enpv" in refs:
         r = top + n_tests + 2
         w.put(r, 1, "check: base ENPV minus the Economic sheet's (0)")
-        w.formula(r, 3, f"{base_enpv}-economic_enpv", 0.0, _MONEY)
+        w.formula(r, 3, f"{base_enpv}-economic_enpv", 0.0, MONEY_FORMAT)
 
     # --- tornado data and chart
     tor = sens.tornado
@@ -224,8 +212,8 @@ def add_sensitivity_sheet(
     bars = zip(tor["variable"], tor["enpv_low"], tor["enpv_high"], strict=True)
     for q, (variable, low, high) in enumerate(bars):
         w.put(t_top + 1 + q, 1, str(variable))
-        w.put(t_top + 1 + q, 2, float(low), "fixed", _MONEY)
-        w.put(t_top + 1 + q, 3, float(high), "fixed", _MONEY)
+        w.put(t_top + 1 + q, 2, float(low), "fixed", MONEY_FORMAT)
+        w.put(t_top + 1 + q, 3, float(high), "fixed", MONEY_FORMAT)
     if len(tor):
         chart = BarChart()
         chart.type = "bar"
