@@ -17,7 +17,6 @@ from typing import Any, Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from appraisal.schema import Problem
 from appraisal.uncertainty.streams import FloatArray, Target
@@ -105,6 +104,8 @@ class RiskVariable:
             return np.asarray(
                 np.exp(math.log(m) - 0.5 * sigma2 + math.sqrt(sigma2) * z), dtype=np.float64
             )
+        from scipy import special  # imported here: `import appraisal` stays light
+
         u = special.ndtr(z)
         lo, hi = p["min"], p["max"]
         if d == "uniform":
@@ -207,6 +208,8 @@ def _pert_table(a: float, b: float) -> _PertTable:
     """Beta(a, b) on a grid dense at both ends, with its bucket starts (cached, bounded)."""
     s = np.linspace(0.0, 1.0, _PERT_TABLE)
     x = 0.5 * (1.0 - np.cos(np.pi * s))
+    from scipy import special
+
     cdf = special.betainc(a, b, x)
     cdf[0], cdf[-1] = 0.0, 1.0
     cdf = np.maximum.accumulate(cdf)

@@ -14,7 +14,6 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from appraisal.finance import irr_detail
 from appraisal.schema import Problem
@@ -179,6 +178,8 @@ def _delay_switching_value(
 
     def scalar(d: float) -> float:
         return float(f(np.array([d]))[0])
+
+    from scipy import optimize  # imported here: `import appraisal` stays light
 
     root: float = optimize.brentq(scalar, grid[k], grid[k + 1], xtol=1e-15, rtol=1e-15)
     return root
