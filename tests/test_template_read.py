@@ -219,13 +219,25 @@ def test_bad_template_is_refused_naming_the_cell(tmp_path, capsys, base, kind):
     _check_refused(path, capsys, where, word)
 
 
-def test_nan_written_into_the_xml_is_refused_without_a_traceback(tmp_path, capsys, base):
-    # openpyxl itself cannot parse <v>NaN</v> in a number cell: the whole file is
-    # refused (exit 2, one line), though without the cell's name.
-    data, _ = _set_xml_value(base, "economic_discount_rate", b"<v>NaN</v>")
-    path = tmp_path / "nan.xlsx"
+@pytest.mark.parametrize(
+    ("stored", "word"),
+    [
+        (b"<v>NaN</v>", "NaN is not a finite number; expected a number"),
+        (b"<v>INF</v>", "INF is not a finite number; expected a number"),
+        (b"<v>-INF</v>", "-INF is not a finite number; expected a number"),
+        # A formula whose cached value is NaN: read through the values workbook.
+        (b"<f>0/0</f><v>NaN</v>", "NaN is not a finite number; expected a number"),
+        (b"<v>nine</v>", "'nine' is stored as a number but is not one; expected a number"),
+    ],
+)
+def test_nan_or_inf_stored_in_the_xml_is_named_at_the_cell(tmp_path, capsys, base, stored, word):
+    # openpyxl cannot parse these number cells (its int() of "NaN" raises): the
+    # file used to be refused as "(file): not a readable Excel workbook".
+    data, where = _set_xml_value(base, "economic_discount_rate", stored)
+    path = tmp_path / "loan.xlsx"
     path.write_bytes(data)
-    _check_refused(path, capsys, "(file)", "not a readable Excel workbook")
+    err = _check_refused(path, capsys, where, word)
+    assert err == [f"error: {path}: {where}: {word}"]
 
 
 def test_every_problem_in_one_run(tmp_path, capsys, base):
@@ -274,3 +286,119 @@ def test_filled_blank_template_reads_and_unused_sheets_are_ignored(tmp_path):
     assert [c.id for c in case.components] == ["solar"]  # Component 2 and 3 left empty
     assert case.data["components"][0]["streams"]["capital"] == [10.0, 0.0, 0.0, 0.0]
     assert case.meta.years == 5 and case.economic.carbon_price == "none"
+
+
+# ------------------------------------------------- sheets and cells the template does not read
+# The expected components and cells come from the template's own defined names
+# (where the writer put each block), not from the reader's layout.
+
+
+def _filled(base: dict[str, Any]) -> Any:
+    return openpyxl.load_workbook(io.BytesIO(base["bytes"]))
+
+
+def _save(wb: Any, tmp_path: Path) -> Path:
+    path = tmp_path / "loan.xlsx"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("position", ["last", "between"])
+def test_copied_component_sheet_is_read_as_a_component(tmp_path, base, position):
+    wb = _filled(base)
+    copy = wb.copy_worksheet(wb["Component 2"])
+    copy.title = "Component 99"
+    sheet, cell = base["names"]["components_2_id"]
+    assert sheet == "Component 2"
+    copy[cell] = "retrofit-b"
+    if position == "between":  # put the copy between Component 1 and Component 2
+        wb.move_sheet(copy, offset=wb.sheetnames.index("Component 2") - len(wb.sheetnames) + 1)
+    case = read_template(_save(wb, tmp_path))
+    ids = [c.id for c in case.components]
+    expected = {
+        "last": ["bus-priority", "retrofit", "retrofit-b"],
+        "between": ["bus-priority", "retrofit-b", "retrofit"],
+    }
+    assert ids == expected[position]
+    original = case.data["components"][ids.index("retrofit")]
+    copied = case.data["components"][ids.index("retrofit-b")]
+    assert {k: v for k, v in copied.items() if k != "id"} == {
+        k: v for k, v in original.items() if k != "id"
+    }
+
+
+def test_copied_component_values_are_named_at_the_copy(tmp_path, capsys, base):
+    wb = _filled(base)
+    copy = wb.copy_worksheet(wb["Component 2"])
+    copy.title = "Component 99"
+    _, cell = base["names"]["components_2_life_years"]
+    copy[cell] = -5
+    path = _save(wb, tmp_path)
+    _check_refused(path, capsys, f"Component 99!{cell}", "out of range")
+
+
+def test_extra_sheet_refused_saying_how_to_add_a_component(tmp_path, capsys, base):
+    wb = _filled(base)
+    notes = wb.create_sheet("Notes")
+    notes["A1"] = "tariff assumptions"
+    path = _save(wb, tmp_path)
+    err = _check_refused(path, capsys, "Notes", "appraisal template --components N")
+    assert len(err) == 1, err
+
+
+def test_copied_sheet_with_rows_inserted_is_refused_not_read(tmp_path, capsys, base):
+    wb = _filled(base)
+    copy = wb.copy_worksheet(wb["Component 2"])
+    copy.title = "Component 99"
+    copy.insert_rows(6)
+    path = _save(wb, tmp_path)
+    _check_refused(path, capsys, "Component 99", "copy a Component sheet")
+
+
+def _below(base: dict[str, Any], name: str) -> tuple[str, str]:
+    """(sheet, cell) in column B of the row just below the block a defined name covers."""
+    wb = _filled(base)
+    sheet, cells = next(iter(wb.defined_names[name].destinations))
+    last_row = int(re.sub(r"\D", "", cells.split(":")[-1]))
+    return sheet, f"B{last_row + 1}"
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        ("below a block", 7.5),
+        ("below the last row of a sheet", "an extra note"),
+        ("right of a record block", 3.0),
+    ],
+)
+def test_content_in_a_cell_the_template_does_not_read_is_refused(
+    tmp_path, capsys, base, where, value
+):
+    wb = _filled(base)
+    if where == "below a block":
+        sheet, cell = _below(base, "components_2_capital")
+    elif where == "below the last row of a sheet":
+        sheet = "Economic"
+        cell = f"A{wb[sheet].max_row + 3}"
+    else:
+        sheet, cells = next(iter(wb.defined_names["components_2_energy"].destinations))
+        first, last = cells.replace("$", "").split(":")
+        cell = _shift(f"{re.sub(r'[0-9]', '', last)}{re.sub(r'[A-Z]', '', first)}", 1)
+    assert wb[sheet][cell].value is None
+    wb[sheet][cell] = value
+    path = _save(wb, tmp_path)
+    err = _check_refused(path, capsys, f"{sheet}!{cell}", "does not read")
+    assert len(err) == 1, err
+
+
+def test_template_and_converted_case_have_no_unread_cells(tmp_path, capsys, base):
+    # Every cell the writer fills is one the reader reads or knows as a label:
+    # a converted case reads back, a blank template reports only its blank inputs.
+    path = tmp_path / "converted.xlsx"
+    path.write_bytes(base["bytes"])
+    assert read_template(path).data["components"] == base["case"].data["components"]
+    blank = tmp_path / "blank.xlsx"
+    blank.write_bytes(template_bytes(components=2))
+    assert main(["validate", str(blank)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err and all(LINE.match(e) and "is missing" in e for e in err), err

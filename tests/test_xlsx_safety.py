@@ -17,8 +17,9 @@ import openpyxl
 import pytest
 
 from appraisal.case import CaseError
+from appraisal.cli import main
 from appraisal.io.template import read_template
-from appraisal.io.xlsx_safety import WorkbookRefused, checked_parts
+from appraisal.io.xlsx_safety import WorkbookRefused, checked_parts, mark_bad_numbers
 from tests.conftest import ROOT
 
 TEMPLATE = ROOT / "templates" / "appraisal-input-template.xlsx"
@@ -206,3 +207,114 @@ def test_macros_dropped_and_xlsm_read(tmp_path):
     with pytest.raises(CaseError) as info:  # the blank template: required cells empty
         read_template(path)
     assert all("!" in p.path for p in info.value.problems)
+
+
+# ------------------------------------------------------------ hostile member names
+# Each archive is the blank template (written by `appraisal template`) with one
+# member added by zipfile; the expected reason is the rule the name breaks.
+
+
+def _with_member(name: str, body: bytes = b"<x/>") -> bytes:
+    """The blank template with one more member ``name``."""
+    src = zipfile.ZipFile(io.BytesIO(TEMPLATE.read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+        dst.writestr(name, body)
+    return out.getvalue()
+
+
+def _with_duplicate(name: str, body: bytes) -> bytes:
+    """The blank template with a second member ``name`` (zipfile warns while writing it)."""
+    src = zipfile.ZipFile(io.BytesIO(TEMPLATE.read_bytes()))
+    out = io.BytesIO()
+    with (
+        pytest.warns(UserWarning, match="Duplicate name"),
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+        dst.writestr(name, body)
+    return out.getvalue()
+
+
+def _cli(path: Path) -> subprocess.CompletedProcess[str]:
+    """`appraisal validate path` in a fresh interpreter: its real stderr, warnings included."""
+    return subprocess.run(
+        [sys.executable, "-m", "appraisal.cli", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("member", "reason"),
+    [
+        ("../../x", "a path outside the archive"),
+        ("xl/../../x", "a path outside the archive"),
+        ("/abs/x", "an absolute path"),
+        ("C:/x", "an absolute path"),
+        ("xl\\worksheets\\sheet2.xml", "a backslash in the name"),
+        ("..\\..\\x", "a backslash in the name"),
+        ("xl/./workbook.xml", "an empty or '.' path segment"),
+        ("xl/work\nbook.xml", "a control character"),
+    ],
+)
+def test_hostile_member_names_refused_before_parsing(tmp_path, capsys, member, reason):
+    data = _with_member(member)
+    with pytest.raises(WorkbookRefused) as info:
+        checked_parts(data)
+    assert info.value.where == "(archive)"
+    path = tmp_path / "loan.xlsx"
+    path.write_bytes(data)
+    assert main(["validate", str(path)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"error: {path}: (archive): member {member!r}: {reason}"), line
+    assert line.endswith("; expected a workbook saved by Excel or LibreOffice"), line
+
+
+def test_member_outside_the_archive_message_in_full(tmp_path, capsys):
+    # The message of the issue, word for word.
+    path = tmp_path / "loan.xlsx"
+    path.write_bytes(_with_member("../../x"))
+    assert main(["validate", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {path}: (archive): member '../../x': a path outside the archive; "
+        "expected a workbook saved by Excel or LibreOffice\n"
+    )
+
+
+@pytest.mark.parametrize("case_only", [False, True])
+def test_duplicate_member_refused_without_a_warning_on_stderr(tmp_path, case_only):
+    # Two different Economic sheets under one name: zipfile reads the second, a
+    # program that reads the first sees another workbook.
+    part = "xl/worksheets/sheet3.xml"
+    first = zipfile.ZipFile(TEMPLATE).read(part)
+    second = first.replace(b"</sheetData>", b"</sheetData><!-- second copy -->", 1)
+    if case_only:  # part names compare case-insensitively (ECMA-376 Part 2, 9.1.1.1.2)
+        data = _with_member(part.upper(), second)
+        twice = part.upper()
+    else:
+        data = _with_duplicate(part, second)
+        assert zipfile.ZipFile(io.BytesIO(data)).read(part) == second  # the hazard
+        twice = part
+    path = tmp_path / "loan.xlsx"
+    path.write_bytes(data)
+    proc = _cli(path)
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        f"error: {path}: (archive): member {twice!r}: the name occurs twice in the archive "
+        "(one part read two ways); expected a workbook saved by Excel or LibreOffice\n"
+    )
+    assert proc.stdout == ""
+
+
+def test_a_template_passes_the_member_checks_and_keeps_its_numbers():
+    # Every member of a template written by openpyxl is a plain relative name,
+    # and no number cell in it is rewritten.
+    parts = checked_parts(TEMPLATE.read_bytes())
+    assert len(parts) == len(zipfile.ZipFile(TEMPLATE).namelist())
+    assert mark_bad_numbers(parts) == parts

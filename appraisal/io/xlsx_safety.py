@@ -8,6 +8,12 @@ sees a byte, :func:`load_workbooks` checks, and refuses with a message:
 - the file size (:data:`MAX_FILE_BYTES`) and its signature: a zip; an OLE2
   compound file is an old ``.xls`` or an encrypted (password-protected)
   workbook; an OpenDocument zip is an ``.ods``; anything else is not a workbook;
+- the member names: an absolute name (``/x``, ``C:/x``), a ``..``, ``.`` or
+  empty path segment, a backslash, a control character, or a name that occurs
+  twice (also when only its case differs: part names are case-insensitive,
+  ECMA-376 Part 2 §9.1.1.1.2) is refused before any part is read. Python's
+  zipfile reads the last of two equal names, so one file could be read two
+  ways; a name that climbs out of the archive is what "zip slip" tools use;
 - the zip: entry count, encrypted entries, declared and actual uncompressed size
   of each part and of all parts, compression ratio (zip bombs). Parts are
   decompressed in chunks and counting stops at the limit, so a part that lies
@@ -19,12 +25,18 @@ sees a byte, :func:`load_workbooks` checks, and refuses with a message:
   huge range is refused before it does.
 
 Macro parts (``vbaProject.bin`` and friends) are dropped, never kept or run.
-openpyxl then reads a zip rebuilt in memory from exactly the checked parts.
+openpyxl then reads a zip rebuilt in memory from exactly the checked parts, in
+which a number cell whose stored text is not a finite number (``NaN``, ``INF``,
+``-INF``, ``1e999``, ``abc``: openpyxl cannot parse them and would refuse the
+whole file) is turned into an error cell holding that text
+(:func:`mark_bad_numbers`), so the reader names the cell.
 """
 
 from __future__ import annotations
 
+import html
 import io
+import math
 import os
 import re
 import zipfile
@@ -42,6 +54,7 @@ __all__ = [
     "WorkbookRefused",
     "checked_parts",
     "load_workbooks",
+    "mark_bad_numbers",
 ]
 
 # A filled template is about 100 kB zipped and a few MB unzipped; the limits
@@ -73,7 +86,50 @@ _SUFFIX_ADVICE = {
 
 
 class WorkbookRefused(ValueError):
-    """The file is not a workbook we read, or it is unsafe to read."""
+    """The file is not a workbook we read, or it is unsafe to read.
+
+    ``where`` is what the message is about: ``(file)``, or ``(archive)`` for a
+    member name of the zip.
+    """
+
+    def __init__(self, message: str, where: str = "(file)") -> None:
+        super().__init__(message)
+        self.where = where
+
+
+_MEMBER_ADVICE = "expected a workbook saved by Excel or LibreOffice"
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _show(name: str) -> str:
+    """A member name for a message: quoted, escaped, at most about 80 characters."""
+    return repr(name if len(name) <= 80 else name[:77] + "...")
+
+
+def _check_member_names(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse member names that are not plain relative paths, or occur twice."""
+    seen: set[str] = set()
+    for info in infos:
+        # orig_filename: zipfile cuts a name at a NUL, which would hide it.
+        name = info.orig_filename
+        why = ""
+        if CONTROL.search(name):
+            why = "a control character in the name"
+        elif "\\" in name:
+            why = "a backslash in the name (zip member names use '/')"
+        elif name.startswith("/") or DRIVE.match(name):
+            why = "an absolute path"
+        elif ".." in name.split("/"):
+            why = "a path outside the archive"
+        elif any(seg in ("", ".") for seg in name.rstrip("/").split("/")):
+            why = "an empty or '.' path segment"
+        elif name.casefold() in seen:
+            # zipfile would read the last copy, another program the first.
+            why = "the name occurs twice in the archive (one part read two ways)"
+        if why:
+            raise WorkbookRefused(f"member {_show(name)}: {why}; {_MEMBER_ADVICE}", "(archive)")
+        seen.add(name.casefold())
 
 
 def _col_number(letters: bytes) -> int:
@@ -167,6 +223,7 @@ def checked_parts(data: bytes) -> list[tuple[str, bytes]]:
         raise WorkbookRefused(f"not a readable zip archive ({exc}); refused") from None
     if len(infos) > MAX_ENTRIES:
         raise WorkbookRefused(f"{len(infos)} zip entries; expected at most {MAX_ENTRIES}")
+    _check_member_names(infos)
     names = {i.filename for i in infos}
     if "mimetype" in names and "[Content_Types].xml" not in names:
         raise WorkbookRefused(
@@ -226,6 +283,66 @@ def checked_parts(data: bytes) -> list[tuple[str, bytes]]:
     return parts
 
 
+CELL = re.compile(rb"<((?:[\w.-]+:)?c)((?:\s[^>]*?)?)(/>|>(.*?)</\1\s*>)", re.S)
+CELL_VALUE = re.compile(rb"<((?:[\w.-]+:)?v)>([^<]*)</\1\s*>")
+CELL_TYPE = re.compile(rb"""\st\s*=\s*(["'])(.*?)\1""")
+# A value that is surely a finite number (at most 1e15 * 1e99), or empty: a part
+# whose every value looks like this is left alone without a look at its cells.
+UNUSUAL_VALUE = re.compile(
+    rb"<(?:[\w.-]+:)?v>(?!(?:\s*-?\d{1,15}(?:\.\d{0,30})?(?:[eE][+-]?\d{1,2})?\s*)?</)"
+)
+
+
+def _is_stored_number(text: str) -> bool:
+    """Whether openpyxl reads ``text`` as a finite number (its own int/float cast)."""
+    try:
+        value = float(text) if ("." in text or "e" in text or "E" in text) else int(text)
+    except ValueError:
+        return False
+    return not isinstance(value, float) or math.isfinite(value)
+
+
+def _mark_cell(m: re.Match[bytes]) -> bytes:
+    body = m.group(4)
+    if body is None:
+        return m.group(0)
+    attrs = m.group(2)
+    kind = CELL_TYPE.search(attrs)
+    if kind is not None and kind.group(2) != b"n":
+        return m.group(0)
+    value = CELL_VALUE.search(body)
+    if value is None or not value.group(2):
+        return m.group(0)
+    if _is_stored_number(html.unescape(value.group(2).decode("utf-8", "replace"))):
+        return m.group(0)
+    if kind is None:
+        attrs += b' t="e"'
+    else:
+        attrs = attrs[: kind.start()] + b' t="e"' + attrs[kind.end() :]
+    return b"<" + m.group(1) + attrs + b">" + body + b"</" + m.group(1) + b">"
+
+
+def mark_bad_numbers(parts: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """The parts with every number cell openpyxl cannot read turned into an error cell.
+
+    A number cell (no ``t`` or ``t="n"``) whose stored text is not a finite
+    number (``<v>NaN</v>``, ``INF``, ``-INF``, ``1e999``, text) makes openpyxl
+    refuse the whole file. As an error cell (``t="e"``) holding the same text it
+    is read, and the reader names the cell (an Excel error value starts with
+    ``#``; these never do).
+
+    >>> body = b'<row><c r="B4"><v>NaN</v></c><c r="C4"><v>0.09</v></c></row>'
+    >>> mark_bad_numbers([("xl/worksheets/sheet1.xml", body)])[0][1]
+    b'<row><c r="B4" t="e"><v>NaN</v></c><c r="C4"><v>0.09</v></c></row>'
+    """
+    out = []
+    for name, body in parts:
+        if XML_PARTS.search(name) and name.lower().startswith("xl/") and UNUSUAL_VALUE.search(body):
+            body = CELL.sub(_mark_cell, body)
+        out.append((name, body))
+    return out
+
+
 def _rebuild(parts: list[tuple[str, bytes]]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
@@ -259,7 +376,7 @@ def load_workbooks(path: str | os.PathLike[str]) -> tuple[Any, Callable[[], Any]
         )
     p = Path(path)
     _check_suffix(p)
-    data = _rebuild(checked_parts(_read_limited(p)))
+    data = _rebuild(mark_bad_numbers(checked_parts(_read_limited(p))))
     formulas = _load(data, data_only=False)
     cache: list[Any] = []
 

@@ -25,6 +25,7 @@ __all__ = [
     "Reader",
     "coerce",
     "describe",
+    "error_text",
     "name_of",
     "put_path",
     "read_cell",
@@ -101,7 +102,7 @@ def read_cell(rd: Reader, wsf: Any, wsv: Any, row: int, col: int, *, what: str =
     if cf.data_type == "f":
         cv = wsv().cell(row, col)
         if cv.data_type == "e":
-            rd.problem(sheet, row, col, f"an error value {cv.value}; expected {what}")
+            rd.problem(sheet, row, col, f"{error_text(cv.value)}; expected {what}")
             return BLANK
         value = cv.value
         if value is None:
@@ -123,7 +124,7 @@ def read_cell(rd: Reader, wsf: Any, wsv: Any, row: int, col: int, *, what: str =
         rd.problem(sheet, row, col, f"a date or time ({value}); expected {what}")
         return BLANK
     if cf.data_type == "e":
-        rd.problem(sheet, row, col, f"an error value {value}; expected {what}")
+        rd.problem(sheet, row, col, f"{error_text(value)}; expected {what}")
         return BLANK
     if isinstance(value, float) and not math.isfinite(value):
         rd.problem(sheet, row, col, f"{value} is not a finite number; expected {what}")
@@ -143,6 +144,30 @@ def read_cell(rd: Reader, wsf: Any, wsv: Any, row: int, col: int, *, what: str =
     if isinstance(value, str) and not value.strip():
         return BLANK
     return value
+
+
+def error_text(value: Any) -> str:
+    """What an error cell holds: an Excel error, or a number cell that is not a number.
+
+    :func:`appraisal.io.xlsx_safety.mark_bad_numbers` turns a number cell whose
+    stored text openpyxl cannot read (``NaN``, ``INF``) into an error cell
+    holding that text; Excel's own error values start with ``#``.
+
+    >>> error_text("#DIV/0!"), error_text("NaN")
+    ('an error value #DIV/0!', 'NaN is not a finite number')
+    >>> error_text("abc")
+    "'abc' is stored as a number but is not one"
+    """
+    text = str(value)
+    if text.startswith("#"):
+        return f"an error value {text[:40]}"
+    try:
+        number = float(text)
+    except ValueError:
+        return f"{text[:40]!r} is stored as a number but is not one"
+    if math.isfinite(number):
+        return f"an error value {text[:40]}"
+    return f"{text.strip()[:40]} is not a finite number"
 
 
 def coerce(f: Field, value: Any) -> Any:

@@ -48,8 +48,8 @@ from appraisal.io.template.layout import (
     format_path,
     get_path,
     input_cells,
-    labels,
 )
+from appraisal.io.template.unread import check_unread, moved_label, sheets_to_read
 from appraisal.io.xlsx_safety import WorkbookRefused, load_workbooks
 from appraisal.schema import Problem, children, validate
 
@@ -295,20 +295,19 @@ def _split(path: str) -> list[str | int]:
 
 def _check_labels(rd: Reader, wsf: Any, s: Sheet) -> bool:
     """Whether a fixed label of ``s`` moved (the first one found is a problem)."""
-    for it in s.items:
-        for row, col, text in labels(it):
-            found = wsf.cell(row, col).value
-            if str(found if found is not None else "") != text:
-                rd.problem(
-                    s.name,
-                    row,
-                    col,
-                    f"expected the label {text!r} here, found {found!r}: the layout was "
-                    "changed (rows or columns inserted or deleted?); copy the inputs into "
-                    "a fresh template",
-                )
-                return True
-    return False
+    moved = moved_label(wsf, s)
+    if moved is None:
+        return False
+    row, col, text, found = moved
+    rd.problem(
+        s.name,
+        row,
+        col,
+        f"expected the label {text!r} here, found {found!r}: the layout was "
+        "changed (rows or columns inserted or deleted?); copy the inputs into "
+        "a fresh template",
+    )
+    return True
 
 
 def read_template(path: str | os.PathLike[str]) -> Case:
@@ -327,7 +326,7 @@ def read_template(path: str | os.PathLike[str]) -> Case:
     try:
         wbf, load_values = load_workbooks(path)
     except WorkbookRefused as exc:
-        raise CaseError(source, [Problem("(file)", str(exc))]) from None
+        raise CaseError(source, [Problem(exc.where, str(exc))]) from None
     rd = Reader(source, list(wbf.sheetnames))
     caps = _read_caps(rd, wbf)
     if caps is None:
@@ -347,6 +346,8 @@ def read_template(path: str | os.PathLike[str]) -> Case:
             f"the sheet is missing (deleted or renamed){found}; expected the sheets "
             f"{', '.join(expected)}: rename it back, or copy the inputs into a fresh template",
         )
+    if not missing:
+        sheets = sheets_to_read(rd, wbf, sheets, extra)
     for f in children(""):
         if f.required and f.type == "table":
             rd.data[f.name] = {}
@@ -360,7 +361,10 @@ def read_template(path: str | os.PathLike[str]) -> Case:
         wsf = wbf[s.name]
 
         def wsv(name: str = s.name) -> Any:
-            return load_values()[name]
+            try:  # loaded when a formula is met; a failure is the file's, in one line
+                return load_values()[name]
+            except WorkbookRefused as exc:
+                raise CaseError(source, [Problem(exc.where, str(exc))]) from None
 
         inputs = {rc for it in s.items for rc in input_cells(it)}
         if _check_labels(rd, wsf, s) or _merged_inputs(rd, wsf, inputs):
@@ -368,6 +372,7 @@ def read_template(path: str | os.PathLike[str]) -> Case:
             if not isinstance(s.path[-1], int):
                 rd.broken.append(format_path(s.path))
             continue
+        check_unread(rd, wsf, s)
         if isinstance(s.path[-1], int):
             arr = rd.data.setdefault(str(s.path[0]), [])
             index = len(arr)
