@@ -7,6 +7,7 @@ a case's summary       :func:`summary_table` (``summary``)         ``appraisal r
 a risk analysis        :func:`risk_text` (``risk``)                ``appraisal risk``
 a city cluster         :func:`cluster_text` (``cluster``)          ``appraisal cluster``
 a fund allocation      :func:`fund_text` (``fund``)                ``appraisal fund``
+peak on time           :func:`peak_text` (``peak``)                ``appraisal peak``
 a batch                :func:`portfolio_text` (``portfolio``)      ``appraisal run DIR``
 a comparison           :func:`compare_text` (``compare``)          ``appraisal compare``
 =====================  ==========================================  ======================
@@ -18,6 +19,7 @@ and the workbook.
 from appraisal.io.text.cluster import cluster_text
 from appraisal.io.text.compare import compare_text
 from appraisal.io.text.fund import fund_text
+from appraisal.io.text.peak import peak_text
 from appraisal.io.text.portfolio import portfolio_text
 from appraisal.io.text.risk import risk_text
 from appraisal.io.text.summary import summary_table
@@ -26,6 +28,7 @@ __all__ = [
     "cluster_text",
     "compare_text",
     "fund_text",
+    "peak_text",
     "portfolio_text",
     "risk_text",
     "summary_table",
