@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from appraisal.case_climate import climate_problems
 from appraisal.schema import Problem, validate
 
 __all__ = [
@@ -130,6 +131,7 @@ class Loan:
 class Financing:
     sources: tuple[FinancingSource, ...]
     loan: Loan | None
+    lead: str = ""  # the source whose co-financing ratio is reported; "" for none
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,8 @@ class Component:
     energy: tuple[EnergyUse, ...] = ()
     activities: tuple[Activity, ...] = ()
     financial: dict[str, Any] | None = None
+    climate_finance: dict[str, float] | None = None  # shares: mitigation, adaptation, dual
+    flood_risk: dict[str, Any] | None = None  # return periods and damages, parametric only
 
     @property
     def revenue_earning(self) -> bool:
@@ -345,6 +349,7 @@ def _cross_checks(d: Mapping[str, Any], problems: list[Problem]) -> None:
                                 "grid.build_margin",
                             )
                         )
+        problems += climate_problems(comp, path, has_streams=has_streams)
         fin = comp.get("financial")
         if fin is not None and has_streams and fin.get("revenue_per_year"):
             problems.append(
@@ -390,6 +395,14 @@ def _cross_checks(d: Mapping[str, Any], problems: list[Problem]) -> None:
                     )
                 )
     sources = d.get("financing", {}).get("sources", [])
+    lead = d.get("financing", {}).get("lead", "")
+    if lead and lead not in [s.get("name") for s in sources]:
+        known = ", ".join(repr(s.get("name")) for s in sources) or "none declared"
+        problems.append(
+            Problem(
+                "financing.lead", f"{lead!r} is not a financing source; expected one of {known}"
+            )
+        )
     if sources and sum(s.get("amount", 0.0) for s in sources) <= 0:
         problems.append(
             Problem("financing.sources", "the amounts sum to 0; expected a positive total")
@@ -484,6 +497,7 @@ def _build(d: dict[str, Any], source: str) -> Case:
         loan=None
         if loan is None
         else Loan(**{**loan, "disbursement": tuple(loan["disbursement"])}),
+        lead=f.get("lead", ""),
     )
     g = d["grid"]
     grid = Grid(
@@ -518,6 +532,7 @@ def _build(d: dict[str, Any], source: str) -> Case:
             "source": comp["source"],
             "carbon_credits_sold": comp["carbon_credits_sold"],
             "financial": comp.get("financial"),
+            "climate_finance": comp.get("climate_finance"),
         }
         if "streams" in comp:
             components.append(Component(form="streams", streams=comp["streams"], **common))
@@ -534,6 +549,7 @@ def _build(d: dict[str, Any], source: str) -> Case:
                     ramp_up=tuple(comp["ramp_up"]),
                     energy=tuple(EnergyUse(**x) for x in comp["energy"]),
                     activities=tuple(Activity(**x) for x in comp["activities"]),
+                    flood_risk=comp.get("flood_risk"),
                     **common,
                 )
             )

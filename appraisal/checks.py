@@ -7,6 +7,7 @@ Pure: the case and the computed component results in, a list of
 from __future__ import annotations
 
 from appraisal.case import Case
+from appraisal.climate_finance import climate_finance_checks
 from appraisal.result import Check, ComponentResult
 
 __all__ = ["appraisal_checks"]
@@ -81,6 +82,7 @@ def appraisal_checks(
                 "check that it is not nominal",
             )
         )
+    out += climate_finance_checks(case, comps)
     dscr_min = program.summary["financial"].get("dscr_min")
     if dscr_min is not None and dscr_min < 1.0:
         out.append(

@@ -2,23 +2,33 @@
 
 A thin layer (sqlite-utils is the model): each command parses its options,
 makes one library call, writes the result. No arithmetic here. Bad input gives
-one line per problem, ``error: <file>: <where>: <what>``, and exit code 2.
+one line per problem, ``error: <file>: <where>: <what>``, and exit code 2; the
+form and every exit code are in docs/errors.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeAlias
+from typing import NoReturn, TypeAlias
 
 from appraisal._version import __version__
 from appraisal.case import CaseError
+from appraisal.io.atomic import ReplacesInputError, check_outputs
 
 __all__ = ["main"]
 
+# Exit codes (docs/errors.md): 0 done; 2 bad input or usage; 1 the machine (a
+# folder we may not write, a full disk, a missing font); 130 interrupted; 141 the
+# reader of our output went away (a closed pipe: `| head`), as for cat or grep.
 EXIT_INPUT = 2
+EXIT_ENVIRONMENT = 1
+EXIT_INTERRUPTED = 130
+EXIT_CLOSED_PIPE = 141
 # What --formats may name: a case's outputs (appraisal.io.outputs.RENDERERS, not
 # imported here so --help stays fast) and those of cluster, fund and compare.
 _CASE_FORMATS = ("json", "xlsx", "pdf")
@@ -28,6 +38,20 @@ _FORMATS_HELP = {_CASE_FORMATS: "comma-separated outputs to write", _TABLE_FORMA
 
 class UsageError(Exception):
     """An input problem that is not a case problem (e.g. a bad option value)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one ``error: <where>: <what>`` line (exit 2) instead of its usage lines."""
+
+    def error(self, message: str) -> NoReturn:
+        where, what = self.prog, message
+        if m := re.match(r"argument (\S+): (.*)", message):
+            where, what = m.groups()
+        elif m := re.match(r"the following arguments are required: (.*)", message):
+            where, what = m.group(1), "missing"
+        elif m := re.match(r"unrecognized arguments: (.*)", message):
+            where, what = m.group(1), "not an option of this command"
+        raise UsageError(f"{where}: {what}; see `{self.prog} --help`")
 
 
 def _formats(value: str, allowed: Sequence[str]) -> str:
@@ -53,7 +77,7 @@ def _add_output_options(p: argparse.ArgumentParser, *, out: str, formats: tuple[
     p.set_defaults(allowed_formats=formats)
 
 
-_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+_Commands: TypeAlias = "argparse._SubParsersAction[_Parser]"
 
 
 def _command(
@@ -93,16 +117,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     parallel processes (--jobs), or on a Dask cluster (--scheduler ADDRESS).
     """
     from appraisal.io.cases import load_case
-    from appraisal.io.outputs import write_outputs
+    from appraisal.io.outputs import output_paths, write_outputs
+    from appraisal.io.progress import risk_progress
     from appraisal.io.text import summary_table
     from appraisal.workflow import appraise
 
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(
+            f"--jobs {args.jobs}: not a number of workers; expected a whole number >= 1"
+        )
     target = Path(args.case)
     if target.is_dir() and not (target / "case.toml").exists():
         return _run_batch(args, target)
     case = load_case(args.case)
-    result = appraise(case)
-    written = write_outputs(result, _out_dir(args, case.slug), formats=args.formats)
+    out = _out_dir(args, case.slug)
+    check_outputs(out, output_paths(case.slug, out, args.formats).values(), [case.path])
+    # A case that declares [risk] inputs is run with its own draws and seed (issue 12).
+    section = case.data.get("risk") or {}
+    draws = section.get("draws") if section.get("variables") else None
+    bar = risk_progress(case) if draws is not None else None
+    result = appraise(case, risk_draws=draws, progress=bar)
+    written = write_outputs(result, out, formats=args.formats)
     sys.stdout.write(summary_table(result))
     _print_written(written)
     return 0
@@ -117,9 +152,12 @@ def _run_batch(args: argparse.Namespace, folder: Path) -> int:
 
     paths = discover(folder)
     if not paths:
-        raise UsageError(f"{folder}: no case files (*.toml, */case.toml) found")
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError(f"--jobs {args.jobs}: expected a whole number >= 1")
+        raise UsageError(
+            f"{folder}: no case files found; expected *.toml cases or sub-folders with case.toml"
+        )
+    out = _out_dir(args, folder.resolve().name)
+    # The cases found are .toml and no output is: write_batch refuses the rest.
+    check_outputs(out, [out / "portfolio.json"], paths)
     items = run_batch(
         paths,
         formats=args.formats,
@@ -131,7 +169,6 @@ def _run_batch(args: argparse.Namespace, folder: Path) -> int:
     for item in items:
         for line in item.errors:
             print(line, file=sys.stderr)
-    out = _out_dir(args, folder.resolve().name)
     written = write_batch(items, out)
     sys.stdout.write(portfolio_text(items))
     print(f"wrote {len(written)} files to {out}")
@@ -149,22 +186,47 @@ def _parse_limits(values: list[str] | None, option: str) -> dict[str, float]:
         except ValueError:
             sep = ""
         if not sep or not city.strip():
-            raise UsageError(f"{option} {v!r}: expected CITY=AMOUNT (money, e.g. Changsha=10)")
+            raise UsageError(f"{option} {v!r}: not CITY=AMOUNT; expected e.g. Changsha=10 (money)")
     return out
 
 
-def _write_tables(
-    args: argparse.Namespace, stem: str, default_out: str, json_text: str, xlsx: Callable[[], bytes]
-) -> None:
-    """Write ``<stem>.json`` and, when --formats names it, ``<stem>.xlsx`` to --out."""
-    from appraisal.io.atomic import write_bytes_atomic
+def _table_paths(
+    args: argparse.Namespace, stem: str, default_out: str, inputs: Sequence[str] = ()
+) -> dict[str, Path]:
+    """``<stem>.json`` and, when --formats names it, ``<stem>.xlsx`` in --out; called
+    with the command's path arguments before any work, checked by ``check_outputs``."""
+    from appraisal.io.inputs import input_files
 
-    rendered = {"json": json_text.encode("utf-8")}
-    if "xlsx" in args.formats.split(","):
-        rendered["xlsx"] = xlsx()
     out = _out_dir(args, default_out)
-    for fmt_name, data in rendered.items():
-        print(f"wrote {write_bytes_atomic(out / f'{stem}.{fmt_name}', data)}")
+    wanted = ["json", *(["xlsx"] if "xlsx" in args.formats.split(",") else [])]
+    paths = {f: out / f"{stem}.{f}" for f in wanted}
+    if inputs:
+        check_outputs(out, paths.values(), input_files(inputs))
+    return paths
+
+
+def _write_tables(
+    args: argparse.Namespace,
+    stem: str,
+    default_out: str,
+    json_text: str,
+    xlsx: Callable[[], bytes],
+    *,
+    text: str = "",
+    inputs: Sequence[str] = (),
+) -> None:
+    """Write ``<stem>.json`` and, when --formats names it, ``<stem>.xlsx`` to --out, all or
+    none; then print ``text`` and the files (a closed pipe cannot stop the writing)."""
+    from appraisal.io.atomic import write_all_atomic
+    from appraisal.io.inputs import input_files
+
+    paths = _table_paths(args, stem, default_out)
+    data = {paths["json"]: json_text.encode("utf-8")}
+    if "xlsx" in paths:
+        data[paths["xlsx"]] = xlsx()
+    written = write_all_atomic(data, inputs=input_files(inputs))
+    sys.stdout.write(text)
+    _print_written(written)
 
 
 def cmd_cluster(args: argparse.Namespace) -> int:
@@ -173,10 +235,13 @@ def cmd_cluster(args: argparse.Namespace) -> int:
     from appraisal.io.text import cluster_text
     from appraisal.io.workbook import render_cluster_workbook
 
-    cr = appraise_cluster_folder(args.folder)
-    sys.stdout.write(cluster_text(cr))
     folder = Path(args.folder).resolve().name
-    _write_tables(args, "cluster", folder, cr.to_json(), lambda: render_cluster_workbook(cr))
+    _table_paths(args, "cluster", folder, [args.folder])
+    cr = appraise_cluster_folder(args.folder)
+    render = lambda: render_cluster_workbook(cr)  # noqa: E731
+    _write_tables(
+        args, "cluster", folder, cr.to_json(), render, text=cluster_text(cr), inputs=[args.folder]
+    )
     return 0
 
 
@@ -186,20 +251,47 @@ def cmd_fund(args: argparse.Namespace) -> int:
     from appraisal.io.text import fund_text
     from appraisal.io.workbook import render_fund_workbook
 
-    inputs = fund_inputs(args.cases, by=args.by, support_share=args.support_share)
-    if args.budget is None and inputs.defaults.get("budget") is None:
-        raise UsageError("--budget is required (or a cluster.toml with [fund] budget)")
     city_min = _parse_limits(args.city_min, "--city-min")
     city_max = _parse_limits(args.city_max, "--city-max")
+    _table_paths(args, "fund", "fund", args.cases)
+    inputs = fund_inputs(args.cases, by=args.by, support_share=args.support_share)
+    if args.budget is None and inputs.defaults.get("budget") is None:
+        raise UsageError(
+            "--budget: missing; expected a budget here or [fund] budget in cluster.toml"
+        )
     try:
         alloc = inputs.allocate(
             args.budget, objective=args.objective, city_min=city_min, city_max=city_max
         )
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    sys.stdout.write(fund_text(alloc))
-    _write_tables(args, "fund", "fund", alloc.to_json(), lambda: render_fund_workbook(alloc))
+        raise UsageError(f"fund: {exc}") from None
+    render = lambda: render_fund_workbook(alloc)  # noqa: E731
+    _write_tables(
+        args, "fund", "fund", alloc.to_json(), render, text=fund_text(alloc), inputs=args.cases
+    )
+    # "infeasible" (no choice meets the city limits): the outputs say why; exit 2.
     return 0 if alloc.status == "optimal" else EXIT_INPUT
+
+
+def cmd_peak(args: argparse.Namespace) -> int:
+    """Least-cost projects for every city (or the cluster) to peak by the target year; the curve."""
+    from appraisal.io.clusters import appraise_cluster_folder
+    from appraisal.io.text import peak_text
+    from appraisal.io.workbook import render_peak_workbook
+    from appraisal.peak import plan_peak
+
+    folder = Path(args.folder).resolve().name
+    _table_paths(args, "peak", folder, [args.folder])
+    cr = appraise_cluster_folder(args.folder)
+    opts = {k: getattr(args, k) for k in ("target_year", "scope", "objective", "budget")}
+    try:
+        plan = plan_peak(cr.spec, [c.result for c in cr.cities], **opts)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    render = lambda: render_peak_workbook(plan)  # noqa: E731
+    text = peak_text(plan)
+    _write_tables(args, "peak", folder, plan.to_json(), render, text=text, inputs=[args.folder])
+    return 0  # an infeasible target is a finding (its year and gap are written), not bad input
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -211,7 +303,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from appraisal.workflow import appraise
 
     if len(args.cases) < 2:
-        raise UsageError("compare needs at least two cases")
+        raise UsageError("compare: one case given; expected two or more case files")
+    _table_paths(args, "compare", "compare", args.cases)
     cases = [load_case(p) for p in args.cases]
     results = [appraise(c) for c in cases]
     versions = None
@@ -220,13 +313,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
             cases[0], cases[1], base_result=results[0], other_result=results[1]
         )
     sbs = side_by_side(results)
-    sys.stdout.write(compare_text(sbs, versions, currency=cases[0].meta.currency))
     _write_tables(
         args,
         "compare",
         "compare",
         compare_document(sbs, versions),
         lambda: render_compare_workbook(sbs, versions),
+        text=compare_text(sbs, versions, currency=cases[0].meta.currency),
+        inputs=args.cases,
     )
     return 0
 
@@ -268,18 +362,24 @@ def cmd_risk(args: argparse.Namespace) -> int:
     outputs as `run` with the JSON `risk` block (and the workbook's Risk sheet).
     """
     from appraisal.io.cases import load_case
-    from appraisal.io.outputs import write_outputs
+    from appraisal.io.outputs import output_paths, write_outputs
     from appraisal.io.progress import risk_progress
     from appraisal.io.text import risk_text
+    from appraisal.uncertainty.montecarlo import MAX_DRAWS
     from appraisal.workflow import appraise, risk
 
-    if args.draws is not None and args.draws < 1:
-        raise UsageError(f"--draws must be at least 1 (got {args.draws})")
+    if args.draws is not None and not 1 <= args.draws <= MAX_DRAWS:
+        raise UsageError(
+            f"--draws {args.draws}: out of range; expected a whole number from 1 to "
+            f"{MAX_DRAWS:,} (docs/limits.md: memory grows with the draws)"
+        )
     if args.seed is not None and args.seed < 0:
-        raise UsageError(f"--seed must be >= 0 (got {args.seed})")
+        raise UsageError(f"--seed {args.seed}: negative; expected a whole number >= 0")
     case = load_case(args.case)
+    out = _out_dir(args, case.slug)
+    check_outputs(out, output_paths(case.slug, out, args.formats).values(), [case.path])
     result = risk(appraise(case), args.draws, args.seed, progress=risk_progress(case, args.draws))
-    written = write_outputs(result, _out_dir(args, case.slug), formats=args.formats)
+    written = write_outputs(result, out, formats=args.formats)
     sys.stdout.write(risk_text(result))
     _print_written(written)
     return 0
@@ -300,7 +400,9 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     if not 1 <= args.components <= 100:
-        raise UsageError(f"--components {args.components}: expected a whole number 1 to 100")
+        raise UsageError(
+            f"--components {args.components}: out of range; expected a whole number 1 to 100"
+        )
     if out.exists() and not args.force:
         raise UsageError(f"{out}: (file): already exists; expected a new file, or --force")
     write_bytes_atomic(out, template_bytes(components=args.components))
@@ -310,15 +412,14 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_convert(args: argparse.Namespace) -> int:
     """Convert a case between a TOML case file and the Excel input template (xlsx)."""
-    from appraisal.io.atomic import write_bytes_atomic
+    from appraisal.io.atomic import refuse_replacing, write_bytes_atomic
     from appraisal.io.cases import load_case
     from appraisal.io.template import case_to_toml, template_bytes
 
     case = load_case(args.case)
     src = Path(case.path)
     out = Path(args.out) if args.out else src.with_suffix(f".{args.to}")
-    if out.resolve() == src.resolve() or (out.exists() and out.samefile(src)):
-        raise UsageError(f"{out}: (file): is the input; expected another output file (--out)")
+    refuse_replacing([out], [src])
     if out.exists() and not args.force:
         raise UsageError(f"{out}: (file): already exists; expected a new file, or --force")
     data = template_bytes(case) if args.to == "xlsx" else case_to_toml(case).encode("utf-8")
@@ -372,6 +473,16 @@ def _add_fund(sub: _Commands) -> None:
     _add_output_options(p, out="out/fund", formats=_TABLE_FORMATS)
 
 
+def _add_peak(sub: _Commands) -> None:
+    p = _command(sub, "peak", cmd_peak, "least-cost projects to peak by a target year")
+    p.add_argument("folder", help="cluster folder: cluster.toml and one case file per city")
+    p.add_argument("--target-year", type=int, help="default: cluster.peak_target_year")
+    p.add_argument("--scope", choices=["city", "cluster"], default="city", help="default city")
+    p.add_argument("--objective", choices=["support", "economic-cost"], default="support")
+    p.add_argument("--budget", type=float, help="cap on the total support (money); default none")
+    _add_output_options(p, out="out/<folder>", formats=_TABLE_FORMATS)
+
+
 def _add_compare(sub: _Commands) -> None:
     p = _command(sub, "compare", cmd_compare, "compare cases or two versions of a case")
     p.add_argument("cases", nargs="+", help="two or more case files (two: base, then new)")
@@ -384,6 +495,7 @@ COMMANDS: list[Callable[[_Commands], None]] = [
     _add_validate,
     _add_cluster,
     _add_fund,
+    _add_peak,
     _add_compare,
     _add_risk,
     _add_template,
@@ -392,32 +504,58 @@ COMMANDS: list[Callable[[_Commands], None]] = [
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="appraisal",
         description="Appraise climate-finance loans the way development banks do.",
     )
     parser.add_argument("--version", action="version", version=f"appraisal {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add in COMMANDS:
         add(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return EXIT_INPUT
+def _silence_stdout() -> None:
+    """Point stdout at the null device: no closed pipe at exit (Python docs, "Note on SIGPIPE")."""
     try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # no file (a test's capture): no flush
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code (the table is in docs/errors.md)."""
+    args = None
+    try:
+        args = build_parser().parse_args(argv)
         if getattr(args, "allowed_formats", None):
             args.formats = _formats(args.formats, args.allowed_formats)
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows here, not at the interpreter's exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (`appraisal run ... | head -1`): the files are
+        # written before anything is printed; quiet, 128 + SIGPIPE like cat or grep.
+        _silence_stdout()
+        return EXIT_CLOSED_PIPE
     except CaseError as exc:
         _print_case_error(exc)
         return EXIT_INPUT
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except ReplacesInputError as exc:
+        kind = "file" if getattr(args, "command", None) == "convert" else "folder"
+        print(
+            f"error: {exc.input}: --out: the output {exc.output} would replace this input; "
+            f"choose another --out {kind}",
+            file=sys.stderr,
+        )
         return EXIT_INPUT
     except OSError as exc:
         # The machine, not the input: an output folder we may not write, a full
@@ -427,11 +565,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, (FileExistsError, NotADirectoryError)):
             # mkdir's own words ("File exists") do not say which way round it is.
             what += ": a file stands where a folder is needed (check --out)"
+        elif isinstance(exc, IsADirectoryError):
+            what += ": a folder stands where this output goes (move it, or check --out)"
         print(f"error: {where}{what}", file=sys.stderr)
-        return 1
+        return EXIT_ENVIRONMENT
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

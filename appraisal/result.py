@@ -21,7 +21,7 @@ from appraisal.streams import ComponentStreams
 if TYPE_CHECKING:  # the uncertainty package imports numpy/scipy machinery: types only
     from appraisal.uncertainty import RiskResult, SensitivityResult
 
-__all__ = ["AppraisalResult", "Check", "ComponentResult", "to_json"]
+__all__ = ["AppraisalResult", "Check", "ClimateFinanceResult", "ComponentResult", "to_json"]
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,43 @@ class ComponentResult:
 
 
 @dataclass(frozen=True)
+class ClimateFinanceResult:
+    """Climate-finance tracking, GCF-style indicators and flood damage avoided.
+
+    Attributes
+    ----------
+    table
+        One row per component and a last row ``program`` (index: the ids), columns
+        ``name``, ``capital`` [money, financial prices, undiscounted], ``mitigation``,
+        ``adaptation``, ``dual``, ``total`` [money], ``share_of_cost`` [share of
+        capital; NaN without capital], ``reduction_tco2e_lifetime`` [tCO2e over each
+        component's whole life, undiscounted], ``investment_per_tco2e_lifetime``
+        [whole currency units per tCO2e; NaN without a reduction].
+    by_source
+        One row per financing source: ``name``, ``amount`` [money], and its pro-rata
+        ``mitigation``, ``adaptation``, ``dual``, ``total`` [money].
+    flood
+        For each component with a flood-risk curve (by id): the damage table of
+        :func:`appraisal.adaptation.damage_curve` and the EADs
+        (``ead_without``, ``ead_with``, ``avoided_ead`` [money per year]).
+    lead, lead_amount, cofinance_ratio
+        The financing source named by ``financing.lead`` ("" for none), its amount
+        [money] and the other sources' total over it [ratio]; None without a lead.
+    blocks
+        The JSON blocks this adds, by component id (``program`` for the program):
+        ``ghg``/``abatement`` keys, ``climate_finance``, ``adaptation``, ``financing``.
+    """
+
+    table: pd.DataFrame
+    by_source: pd.DataFrame
+    flood: dict[str, tuple[pd.DataFrame, dict[str, float]]]
+    lead: str
+    lead_amount: float | None
+    cofinance_ratio: float | None
+    blocks: dict[str, dict[str, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
 class AppraisalResult:
     """Everything an appraisal computes for a case.
 
@@ -133,6 +170,9 @@ class AppraisalResult:
         :mod:`appraisal.uncertainty`; JSON block ``sensitivity``).
     risk
         Monte Carlo risk analysis, or None when not run (JSON block ``risk``).
+    climate_finance
+        Climate-finance tracking, GCF-style indicators and flood damage avoided
+        (JSON blocks ``climate_finance``, ``financing``, ``adaptation``), or None.
     """
 
     case: Case
@@ -149,6 +189,7 @@ class AppraisalResult:
     all_streams: ComponentStreams | None = None
     sensitivity: SensitivityResult | None = None
     risk: RiskResult | None = None
+    climate_finance: ClimateFinanceResult | None = None
 
     def component(self, component_id: str) -> ComponentResult:
         """The result of one component, by id ("program" for the program)."""

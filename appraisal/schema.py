@@ -9,6 +9,13 @@ component-attribute tables are the model).
 Validation never stops at the first problem: it returns every problem found,
 each with the key path of the offending field, so a reader can map it to a
 file location (a TOML key path or a workbook cell).
+
+Text is bounded (``docs/limits.md`` gives the reasons): a one-line field holds at
+most :data:`LINE_LENGTH` characters, a ``multiline`` field (descriptions, sources)
+:data:`PARAGRAPH_LENGTH`, a field may set its own ``max_length`` (identifiers:
+64), a name given to a member of a user-named table :data:`KEY_LENGTH`; control
+characters are refused everywhere (tab and line breaks are allowed in multiline
+fields only); tables and arrays nest at most :data:`MAX_DEPTH` deep.
 """
 
 from __future__ import annotations
@@ -20,16 +27,32 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Final
 
 __all__ = [
+    "KEY_LENGTH",
+    "LINE_LENGTH",
+    "MAX_DEPTH",
+    "PARAGRAPH_LENGTH",
     "Field",
     "Problem",
     "children",
     "field_by_key",
     "fields",
+    "nesting_problem",
     "validate",
 ]
+
+# Text limits [characters]; docs/limits.md gives the reason for each.
+LINE_LENGTH: Final = 200  # a one-line text: a name, a label, a unit, a reference to an id
+PARAGRAPH_LENGTH: Final = 2000  # a multiline text: a description, a source
+KEY_LENGTH: Final = 64  # a name given to a member of a user-named ("*") table
+MAX_DEPTH: Final = 32  # tables and arrays inside one another; a case uses at most 6
+
+# C0 controls, DEL, C1 controls, and U+FFFE/U+FFFF (not allowed in XML 1.0, so not in
+# an .xlsx cell). Multiline text may hold tab, line feed and carriage return.
+_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+_CONTROL_PARAGRAPH = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -47,6 +70,10 @@ class Field:
     choices: tuple[str, ...] = ()
     pattern: str | None = None
     example: Any = None
+    max_length: int | None = None
+    multiline: bool = False
+    min_items: int = 0
+    bounds_reason: str = ""
 
     @property
     def name(self) -> str:
@@ -61,6 +88,15 @@ class Field:
     @property
     def has_default(self) -> bool:
         return self.default is not None
+
+    @property
+    def length_limit(self) -> int | None:
+        """Most characters a text field holds (None for other types) [characters]."""
+        if self.type != "str":
+            return None
+        if self.max_length is not None:
+            return self.max_length
+        return PARAGRAPH_LENGTH if self.multiline else LINE_LENGTH
 
 
 @dataclass(frozen=True)
@@ -86,6 +122,11 @@ def fields() -> tuple[Field, ...]:
             item["choices"] = tuple(item["choices"])
         if isinstance(item.get("default"), list):
             item["default"] = tuple(item["default"])
+        if item["type"] == "str":
+            # descriptions and sources are paragraphs unless the row says otherwise
+            name = item["key"].rsplit(".", 1)[-1]
+            paragraph = name in ("description", "source") or item["key"].endswith("sources.*")
+            item.setdefault("multiline", paragraph)
         out.append(Field(**item))
     return tuple(out)
 
@@ -107,11 +148,107 @@ def _element_key(key: str, ftype: str) -> str:
 
 
 def _fmt(value: Any) -> str:
+    """A value for a message: strings quoted and escaped; at most about 80 characters."""
     if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
+        text = repr(value[:80])
+    elif isinstance(value, float):
+        text = repr(value)
+    else:
+        text = str(value)
+    return text if len(text) <= 80 else text[:76] + " ..."
+
+
+def _control(text: str, *, multiline: bool) -> str | None:
+    r"""What is wrong when ``text`` holds a control character, else None.
+
+    Examples
+    --------
+    >>> _control("Xiang\x00tan", multiline=False)
+    'contains the control character U+0000 at character 6; expected printable text'
+    >>> _control("line 1\nline 2", multiline=True) is None
+    True
+    """
+    m = (_CONTROL_PARAGRAPH if multiline else _CONTROL_LINE).search(text)
+    if m is None:
+        return None
+    # A line break in a one-line field (a name): say where one is allowed.
+    hint = (
+        " (line breaks and tabs only in descriptions and sources)" if m.group() in "\t\n\r" else ""
+    )
+    return (
+        f"contains the control character U+{ord(m.group()):04X} at character "
+        f"{m.start() + 1}; expected printable text{hint}"
+    )
+
+
+def _check_text(f: Field, value: str, path: str, ctx: _Ctx) -> bool:
+    """Length and control characters of a text value; False (and a problem) if bad."""
+    limit = f.length_limit
+    if limit is not None and len(value) > limit:
+        ctx.add(path, f"{len(value)} characters is too long; expected at most {limit}")
+        return False
+    bad = _control(value, multiline=f.multiline)
+    if bad is not None:
+        ctx.add(path, bad)
+        return False
+    return True
+
+
+def _key_problem(name: str) -> str | None:
+    """What is wrong with a name given to a member of a user-named table, else None."""
+    if len(name) > KEY_LENGTH:
+        return f"a name of {len(name)} characters is too long; expected at most {KEY_LENGTH}"
+    return _control(name, multiline=False)
+
+
+def _shown_key(name: str) -> str:
+    r"""A table key as part of a key path: as is when plain, else quoted, escaped, cut.
+
+    Examples
+    --------
+    >>> _shown_key("civil_works"), _shown_key("a\x1b[31m")
+    ('civil_works', "'a\\x1b[31m'")
+    """
+    if len(name) <= KEY_LENGTH and _CONTROL_LINE.search(name) is None:
+        return name
+    return repr(name[:40]) + ("..." if len(name) > 40 else "")
+
+
+def nesting_problem(data: Mapping[str, Any]) -> Problem | None:
+    """A problem at the first table or array nested deeper than :data:`MAX_DEPTH`, else None.
+
+    Iterative (no recursion), so any depth is measured without RecursionError. The
+    top-level table is level 1.
+
+    Examples
+    --------
+    >>> nesting_problem({"a": {"b": [1.0]}}) is None
+    True
+    >>> deep: list = []
+    >>> for _ in range(40):
+    ...     deep = [deep]
+    >>> nesting_problem({"a": deep}).path[:10]
+    'a[0][0][0]'
+    """
+    stack: list[tuple[Any, int, str]] = [(data, 1, "")]
+    while stack:
+        value, depth, path = stack.pop()
+        if depth > MAX_DEPTH:
+            return Problem(
+                path or "(case)",
+                f"tables and arrays nested {MAX_DEPTH + 1} or more deep; expected at most "
+                f"{MAX_DEPTH} (the deepest field of a case is 6 levels down)",
+            )
+        if isinstance(value, Mapping):
+            for k, v in value.items():
+                if isinstance(v, Mapping | list):
+                    key = _shown_key(str(k))
+                    stack.append((v, depth + 1, f"{path}.{key}" if path else key))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                if isinstance(v, Mapping | list):
+                    stack.append((v, depth + 1, f"{path}[{i}]"))
+    return None
 
 
 def _is_number(value: Any) -> bool:
@@ -150,9 +287,21 @@ def _check_number(f: Field, value: Any, path: str, ctx: _Ctx, *, integer: bool) 
         return None
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         unit = f" [{f.unit}]" if f.unit else ""
-        ctx.add(path, f"{_fmt(value)} is out of range; expected {lo:g} to {hi:g}{unit}")
+        why = f" ({f.bounds_reason})" if f.bounds_reason else ""
+        ctx.add(
+            path,
+            f"{_fmt(value)} is out of range; expected {_bound(lo, integer)} to "
+            f"{_bound(hi, integer)}{unit}{why}",
+        )
         return None
     return float(value) if not integer else value
+
+
+def _bound(x: float | None, integer: bool) -> str:
+    """A bound for a message: whole numbers of integer fields written out."""
+    if integer and x is not None and float(x).is_integer():
+        return str(int(x))
+    return f"{x:g}"
 
 
 def _check_stream(f: Field, value: Any, path: str, ctx: _Ctx) -> Any:
@@ -213,6 +362,8 @@ def _check_value(f: Field, value: Any, path: str, ctx: _Ctx) -> Any:
         if not isinstance(value, str):
             ctx.add(path, f"expected text, got {_fmt(value)}")
             return None
+        if not _check_text(f, value, path, ctx):
+            return None
         if f.pattern and not re.fullmatch(f.pattern, value):
             ctx.add(path, f"{_fmt(value)} does not match {f.pattern}")
             return None
@@ -258,6 +409,12 @@ def _check_value(f: Field, value: Any, path: str, ctx: _Ctx) -> Any:
         if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
             ctx.add(path, f"expected an array of tables ([[{f.key}]]), got {_fmt(value)}")
             return None
+        if len(value) < f.min_items:
+            ctx.add(
+                path,
+                f"has {len(value)} entries; expected at least {f.min_items} ([[{f.key}]])",
+            )
+            return None
         return [_check_table(f.key + "[]", v, f"{path}[{i}]", ctx) for i, v in enumerate(value)]
     raise AssertionError(f"schema field {f.key} has unknown type {t}")
 
@@ -269,10 +426,14 @@ def _check_table(key: str, data: Mapping[str, Any], path: str, ctx: _Ctx) -> dic
     out: dict[str, Any] = {}
     prefix = f"{path}." if path else ""
     for name, value in data.items():
-        sub = f"{prefix}{name}"
+        sub = f"{prefix}{_shown_key(name)}"
         if name in named:
             checked = _check_value(named[name], value, sub, ctx)
         elif wildcard is not None:
+            bad = _key_problem(name)
+            if bad is not None:
+                ctx.add(sub, bad)
+                continue
             checked = _check_value(wildcard, value, sub, ctx)
         else:
             expected = ", ".join(named) or "nothing"
@@ -328,6 +489,11 @@ def validate(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         ``normalized`` has defaults filled in and only valid values kept;
         ``problems`` lists every problem found (empty when the case is valid).
     """
+    deep = nesting_problem(data)
+    if deep is not None:
+        # Refused before anything walks the case: deeper data would hit Python's
+        # recursion limit in whatever reads it next (a message's repr, a writer).
+        return {}, [deep]
     ctx = _Ctx()
     case = data.get("case")
     if isinstance(case, Mapping):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from appraisal.adaptation import avoided_damage_stream, flood_risk
 from appraisal.case import Case, Component
 from appraisal.economics import conversion_factor
 from appraisal.ghg import grid_factor
@@ -214,6 +215,13 @@ def _from_parameters(case: Case, comp: Component) -> ComponentStreams:
         quantity = act.quantity_per_year * (1.0 + act.growth) ** age * ramp
         benefits[act.name] = benefits.get(act.name, np.zeros(n)) + (
             quantity * act.value_per_unit / scale
+        )
+    if comp.flood_risk is not None:
+        # Flood protection avoids the full EAD once built (no ramp-up): docs/methods.md
+        fr = comp.flood_risk
+        avoided = flood_risk(fr["return_periods"], fr["damage_without"], fr["damage_with"])
+        benefits["avoided_flood_damage"] = avoided_damage_stream(
+            avoided.avoided_ead, fr["climate_multiplier"], meta.calendar_years, operating_years
         )
     fin = comp.financial or {}
     revenue = fin.get("revenue_per_year", 0.0) * ramp

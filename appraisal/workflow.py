@@ -16,6 +16,7 @@ import pandas as pd
 from appraisal.abatement import levelized_cost, mac_curve
 from appraisal.case import Case, CaseError
 from appraisal.checks import appraisal_checks
+from appraisal.climate_finance import climate_indicators
 from appraisal.cobenefits import damage_cost_transfer, jobs
 from appraisal.economics import CARBON_PATHS, carbon_price_path, economic_indicators
 from appraisal.finance import dscr, irr_detail, loan_schedule, npv, wacc_table
@@ -323,6 +324,10 @@ def appraise(
         wacc,
     )["cobenefits"]
     program.summary["cobenefits"] = cob
+    climate = climate_indicators(case, comps, float(all_fin.capital_financial.sum()))
+    for c in (*comps, program):
+        for block, values in climate.blocks[c.id].items():
+            c.summary[block] = {**c.summary.get(block, {}), **values}
 
     schedule = None
     loan = case.financing.loan
@@ -435,6 +440,7 @@ def appraise(
             name="usd_per_tco2e",
         ),
         all_streams=all_fin,
+        climate_finance=climate,
         damage_cost_per_t={
             p: damage_cost_transfer(
                 cb.damage_costs.get(p, 0.0), cb.income_ratio, cb.income_elasticity

@@ -35,8 +35,9 @@ HEADINGS = [
     "4. Financial analysis",
     "5. GHG emissions and abatement cost",
     "6. Co-benefits",
-    "7. Sensitivity and risk",
-    "8. Checks and caveats",
+    "7. Climate finance and adaptation",
+    "8. Sensitivity and risk",
+    "9. Checks and caveats",
 ]
 
 NAME = "湘潭低碳转型 / Улаанбаатар / Астана"
@@ -184,7 +185,11 @@ def test_rerun_is_byte_identical_in_process_and_from_the_cli(
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "xiangtan.pdf").read_bytes() == first  # fresh process, same bytes
+    # `run` adds the Monte Carlo run a case declares ([risk]: its draws and seed), so the
+    # fresh process is compared with the same appraisal done in process.
+    case = appraisal.load_case(CASES / "xiangtan")
+    with_risk = appraisal.appraise(case, risk_draws=case.data["risk"]["draws"])
+    assert (tmp_path / "xiangtan.pdf").read_bytes() == render_pdf(with_risk)
 
 
 @pytest.fixture(scope="module")
@@ -233,23 +238,23 @@ def test_long_tables_split_with_the_header_repeated(tmp_path: Path) -> None:
     assert "2110" in with_header[-1]  # the last year, on a continuation page under the header
 
 
-def test_section_7_not_computed(xiangtan_result: Any, tmp_path: Path) -> None:
+def test_section_8_not_computed(xiangtan_result: Any, tmp_path: Path) -> None:
     result = dataclasses.replace(xiangtan_result, sensitivity=None, risk=None)
-    path = tmp_path / "none7.pdf"
+    path = tmp_path / "none8.pdf"
     path.write_bytes(render_pdf(result))
     text = _text(path)
-    assert "7. Sensitivity and risk" in text
+    assert "8. Sensitivity and risk" in text
     assert "Sensitivity analysis: not computed" in text
     assert "Risk analysis (Monte Carlo): not computed" in text
 
 
-def test_section_7_from_the_engine(xiangtan_result: Any, tmp_path: Path) -> None:
+def test_section_8_from_the_engine(xiangtan_result: Any, tmp_path: Path) -> None:
     # The sensitivity tests appraise() runs (ADB's four and their combination, one a
     # delay in years) and a Monte Carlo run of the case's [risk] inputs, read back
     # from the PDF as the engine's figures under the shared rounding rules.
     result = appraisal.risk(xiangtan_result, draws=2000, seed=7)
     sens, risk = result.sensitivity, result.risk
-    path = tmp_path / "s7.pdf"
+    path = tmp_path / "s8.pdf"
     path.write_bytes(render_pdf(result))
     text = _text(path)
     assert "not computed" not in text

@@ -213,6 +213,34 @@ def test_out_of_range_names_bounds_and_unit() -> None:
     ]
 
 
+def test_out_of_range_states_why_when_the_row_says() -> None:
+    # risk.draws: int, 1 to 10^7 [draws], with a bounds_reason; whole bounds written out.
+    f = field_by_key()["risk.draws"]
+    assert _problems(lambda d: d.update(risk={"draws": 10**8})) == [
+        f"risk.draws: 100000000 is out of range; expected 1 to 10000000 [draws] ({f.bounds_reason})"
+    ]
+
+
+def test_an_array_refuses_fewer_entries_than_min_items() -> None:
+    # components: min_items = 1 (an empty program used to crash the workbook writer).
+    assert field_by_key()["components"].min_items == 1
+    assert _problems(lambda d: d.update(components=[])) == [
+        "components: has 0 entries; expected at least 1 ([[components]])"
+    ]
+
+
+def test_descriptions_and_sources_are_multiline_by_name() -> None:
+    # The rule in the header of case_schema.toml: fields named description or source,
+    # and members of a sources table, are paragraphs (2,000 characters).
+    by_key = field_by_key()
+    multiline = {f.key for f in fields() if f.multiline}
+    assert {"case.description", "case.source", "economic.sources.*"} <= multiline
+    assert not {"case.name", "components[].id"} & multiline
+    assert by_key["case.source"].length_limit == 2000
+    assert by_key["case.name"].length_limit == 200
+    assert by_key["case.years"].length_limit is None
+
+
 def test_bounds_are_inclusive() -> None:
     assert _problems(lambda d: d["economic"].update(discount_rate=0.5)) == []
     assert _problems(lambda d: d["case"].update(years=100)) == []

@@ -46,4 +46,4 @@ def test_convert_cli_both_ways_and_refuses_to_overwrite(tmp_path, capsys):
     assert main(["convert", str(xlsx), "--to", "xlsx", "--out", str(xlsx)]) == 2
     assert main(["convert", str(src), "--to", "xlsx", "--out", str(xlsx)]) == 2  # exists
     assert hashlib.sha256(xlsx.read_bytes()).hexdigest() == before
-    assert "is the input" in capsys.readouterr().err
+    assert "would replace this input" in capsys.readouterr().err

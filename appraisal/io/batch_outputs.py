@@ -8,7 +8,7 @@ from pathlib import Path
 
 from appraisal.batch import BatchItem, portfolio_summary
 from appraisal.case import CaseError
-from appraisal.io.atomic import write_bytes_atomic
+from appraisal.io.atomic import write_all_atomic
 from appraisal.result import to_json
 from appraisal.schema import Problem
 
@@ -18,10 +18,15 @@ __all__ = ["write_batch"]
 def write_batch(items: Sequence[BatchItem], out_dir: str | os.PathLike[str]) -> list[Path]:
     """Write each successful case's outputs to ``out_dir/<slug>/`` and ``portfolio.json``.
 
+    All or nothing (:func:`appraisal.io.atomic.write_all_atomic`): every file of
+    the batch is written before any is renamed into place.
+
     Raises
     ------
     CaseError
         Before writing anything, when two cases would write to the same folder.
+    appraisal.io.atomic.ReplacesInputError
+        Before writing anything, when an output would replace a case file of the batch.
     """
     seen: dict[str, str] = {}
     for item in items:
@@ -41,14 +46,12 @@ def write_batch(items: Sequence[BatchItem], out_dir: str | os.PathLike[str]) -> 
             )
         seen[folder] = item.path
     root = Path(out_dir)
-    written = []
+    files: dict[Path, bytes] = {}
     for item in items:
         folder = item.name or item.slug
         if not item.ok or item.slug is None or folder is None:
             continue
         for fmt_name, data in item.outputs.items():
-            written.append(write_bytes_atomic(root / folder / f"{item.slug}.{fmt_name}", data))
-    written.append(
-        write_bytes_atomic(root / "portfolio.json", to_json(portfolio_summary(items)).encode())
-    )
-    return written
+            files[root / folder / f"{item.slug}.{fmt_name}"] = data
+    files[root / "portfolio.json"] = to_json(portfolio_summary(items)).encode()
+    return write_all_atomic(files, inputs=[item.path for item in items])

@@ -8,14 +8,13 @@
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from appraisal.case import Case, CaseError
 from appraisal.cluster import ClusterResult, ClusterSpec, appraise_cluster
-from appraisal.io.cases import load_case
+from appraisal.io.cases import load_case, read_toml
 from appraisal.schema import Problem
 
 __all__ = [
@@ -122,10 +121,7 @@ def read_cluster_spec(path: str | Path) -> ClusterSpec:
     path = Path(path)
     if not path.is_file():
         raise CaseError(str(path), [Problem("(file)", "no such file; a cluster folder needs one")])
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise CaseError(str(path), [Problem("(toml)", f"not valid TOML: {exc}")]) from None
+    data = read_toml(path)  # the one TOML reader: size, UTF-8, syntax, nesting depth
     return parse_cluster_spec(data, source=str(path))
 
 

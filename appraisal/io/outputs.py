@@ -1,16 +1,17 @@
-"""Render every output of a result and write each atomically."""
+"""Render every output of a result and write them all or none (:mod:`appraisal.io.atomic`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from appraisal.io.atomic import write_bytes_atomic
+from appraisal.io.atomic import write_all_atomic
 from appraisal.io.pdf import render_pdf
 from appraisal.io.workbook import render_workbook
 from appraisal.result import AppraisalResult
 
-__all__ = ["RENDERERS", "write_outputs"]
+__all__ = ["RENDERERS", "output_paths", "write_outputs"]
 
 
 def _json(result: AppraisalResult) -> bytes:
@@ -33,18 +34,37 @@ RENDERERS: dict[str, Callable[[AppraisalResult], bytes]] = {
 }
 
 
-def write_outputs(result: AppraisalResult, out_dir: Path, *, formats: str = "json") -> list[Path]:
-    """Render the requested formats in memory, then write each atomically.
+def output_paths(slug: str, out_dir: str | os.PathLike[str], formats: str) -> dict[str, Path]:
+    """The files :func:`write_outputs` writes: ``out_dir/<slug>.<format>``, by format.
 
-    Nothing is written unless every requested renderer succeeded.
+    Known before any work, so a caller can refuse a set that would replace an input.
+
+    >>> {f: str(p) for f, p in output_paths("xiangtan", "out", "json,pdf").items()}
+    {'json': 'out/xiangtan.json', 'pdf': 'out/xiangtan.pdf'}
     """
-    wanted = [f.strip() for f in formats.split(",") if f.strip()]
-    rendered: dict[str, bytes] = {}
-    for fmt in wanted:
+    paths: dict[str, Path] = {}
+    for fmt in [f.strip() for f in formats.split(",") if f.strip()]:
         if fmt not in RENDERERS:
             raise ValueError(f"unknown output format {fmt!r}; expected {', '.join(RENDERERS)}")
-        rendered[fmt] = RENDERERS[fmt](result)
-    return [
-        write_bytes_atomic(out_dir / f"{result.case.slug}.{fmt}", data)
-        for fmt, data in rendered.items()
-    ]
+        paths[fmt] = Path(out_dir) / f"{slug}.{fmt}"
+    return paths
+
+
+def write_outputs(
+    result: AppraisalResult,
+    out_dir: str | os.PathLike[str],
+    *,
+    formats: str = "json",
+    inputs: Iterable[str | os.PathLike[str]] = (),
+) -> list[Path]:
+    """Render the requested formats in memory, then write them all or none.
+
+    Nothing is written unless every renderer succeeded and every file was
+    written whole (:func:`appraisal.io.atomic.write_all_atomic`); an output that
+    would replace the case file itself (or one of ``inputs``) is refused with
+    :class:`appraisal.io.atomic.ReplacesInputError` before anything is written.
+    """
+    paths = output_paths(result.case.slug, out_dir, formats)
+    rendered = {path: RENDERERS[fmt](result) for fmt, path in paths.items()}
+    own = [result.case.path] if result.case.path else []
+    return write_all_atomic(rendered, inputs=[*own, *inputs])

@@ -19,8 +19,9 @@ import pandas as pd
 
 from appraisal.finance import _BLOCK as _IRR_BLOCK
 from appraisal.finance import irr
-from appraisal.schema import Problem
+from appraisal.schema import Problem, field_by_key
 from appraisal.uncertainty.distributions import Correlation, RiskVariable, _copula_factor
+from appraisal.uncertainty.drivers import DriverStatistics
 from appraisal.uncertainty.groups import GroupModel
 from appraisal.uncertainty.streams import (
     EconomicStreams,
@@ -30,11 +31,15 @@ from appraisal.uncertainty.streams import (
     _target_problems,
 )
 
-__all__ = ["CHUNK_SIZE", "RiskResult", "monte_carlo", "parse_risk", "sample"]
+__all__ = ["CHUNK_SIZE", "MAX_DRAWS", "RiskResult", "monte_carlo", "parse_risk", "sample"]
 
 # Draws evaluated at once: bounds the working memory (about 10 arrays of
 # chunk x years doubles, ~130 MB for 30 years) whatever the number of draws.
 CHUNK_SIZE: Final = 65536
+# Most draws of one run: the schema's bound on risk.draws (10^7). Every draw's ENPV and
+# EIRR are kept for exact percentiles (32 bytes a draw, about 48 with the sorted copy
+# and masks): 10^7 draws peaked at 646 to 678 MB resident (docs/limits.md).
+MAX_DRAWS: Final = int(field_by_key()["risk.draws"].max or 0)
 _WORKERS: Final = 2
 
 
@@ -145,6 +150,11 @@ class RiskResult:
         ``count`` [draws].
     histogram_without_carbon, s_curve_without_carbon
         The same for the ENPV without the carbon value.
+    drivers
+        One row per uncertain input, largest variance share first: ``variable``,
+        ``rank_correlation`` (Spearman, with the headline ENPV), ``variance_share``
+        (normalised squared standardised regression coefficient),
+        ``standardised_coefficient`` (see :mod:`appraisal.uncertainty.drivers`).
     """
 
     summary: dict[str, Any]
@@ -153,6 +163,7 @@ class RiskResult:
     eirr_histogram: pd.DataFrame
     histogram_without_carbon: pd.DataFrame
     s_curve_without_carbon: pd.DataFrame
+    drivers: pd.DataFrame | None = None
 
 
 def _histogram(x: FloatArray, bins: int) -> pd.DataFrame:
@@ -168,6 +179,12 @@ def _histogram(x: FloatArray, bins: int) -> pd.DataFrame:
     )
 
 
+_DRIVER_COLUMNS: Final = (
+    "variable",
+    "rank_correlation",
+    "variance_share",
+    "standardised_coefficient",
+)
 _LEVELS: Final = np.arange(101) / 100.0  # S-curve probabilities; 5, 50, 95 give the percentiles
 
 
@@ -237,12 +254,20 @@ def monte_carlo(
     the EIRR percentiles are over the draws that have one). Percentiles use numpy's
     linear interpolation. ``p_enpv_negative`` is the share of draws with ENPV < 0,
     which is the share with EIRR below the discount rate for conventional streams.
-    Only the four per-draw figures are kept (32 bytes a draw). Each chunk is solved
+    Only the four per-draw figures are kept (32 bytes a draw), and the first
+    100,000 draws of the inputs for the rank correlations of ``drivers`` (the
+    variance shares come from moments summed over every draw; see
+    :mod:`appraisal.uncertainty.drivers`). Each chunk is solved
     in blocks of 8,192 draws (the blocks :func:`~appraisal.finance.irr` uses) shared
     by two threads; a block's figures do not depend on which thread or order.
     """
     if isinstance(draws, bool) or int(draws) != draws or draws < 1:
         raise ValueError(f"draws must be a positive whole number (got {draws!r})")
+    if draws > MAX_DRAWS:
+        raise ValueError(
+            f"draws must be at most {MAX_DRAWS:,} (got {draws:,}): every draw is kept "
+            "for exact percentiles, about 48 bytes each (docs/limits.md)"
+        )
     draws = int(draws)
     model = GroupModel(streams, [v.target for v in variables])
     df = streams.discount_factors
@@ -254,6 +279,7 @@ def monte_carlo(
     eirr_c = np.empty(draws) if head else eirr_0
     no_sign = [0, 0]
     done = 0
+    drivers = DriverStatistics([v.label for v in variables])
     # Streams are built and solved a block at a time, the blocks :func:`irr` itself
     # would cut the chunk into (so every figure is as for the whole chunk): a block's
     # streams stay in cache from their construction to their EIRR.
@@ -288,6 +314,7 @@ def monte_carlo(
                 a, b = job.result()
                 no_sign[0] += a
                 no_sign[1] += b
+            drivers.update(x, enpv_c[done : done + n])  # the headline ENPV (enpv_0 if no carbon)
             done += n
             if progress is not None:
                 progress(done, draws)
@@ -303,6 +330,10 @@ def monte_carlo(
         {"first": c.first, "second": c.second, "rank_correlation": c.rank_correlation}
         for c in correlations
     ]
+    rows, r2 = drivers.result(h_enpv)
+    summary["drivers"] = rows
+    summary["drivers_r_squared"] = r2
+    summary["drivers_rank_draws"] = drivers.rank_draws
     ok = h_eirr[np.isfinite(h_eirr)]
     return RiskResult(
         summary=summary,
@@ -311,4 +342,5 @@ def monte_carlo(
         eirr_histogram=_histogram(ok, bins),
         histogram_without_carbon=_histogram(enpv_0, bins),
         s_curve_without_carbon=curve_0,
+        drivers=pd.DataFrame(rows, columns=list(_DRIVER_COLUMNS)),
     )

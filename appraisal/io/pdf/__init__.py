@@ -21,7 +21,7 @@ Modules: ``document`` (section order, page template, footers), ``fonts``,
 table, caption and numbering helpers), ``drawing`` and ``charts``, then one
 module per section: ``summary`` (title page and Section 1), ``method``
 (Sections 2 and 8), ``economic``, ``financial``, ``ghg``, ``cobenefits`` and
-``risk`` (Section 7).
+``risk`` (Section 8).
 """
 
 from appraisal.io.pdf.charts import (

@@ -24,6 +24,7 @@ from reportlab.platypus import (
 )
 
 from appraisal._version import __version__
+from appraisal.io.pdf.climate_finance import climate_finance_section
 from appraisal.io.pdf.cobenefits import cobenefits_section
 from appraisal.io.pdf.drawing import fit_text, rich_string, rich_width
 from appraisal.io.pdf.economic import economic_section
@@ -60,8 +61,9 @@ _SECTIONS: tuple[tuple[str, Section], ...] = (
     ("4. Financial analysis", financial_section),
     ("5. GHG emissions and abatement cost", ghg_section),
     ("6. Co-benefits", cobenefits_section),
-    ("7. Sensitivity and risk", risk_section),
-    ("8. Checks and caveats", checks_section),
+    ("7. Climate finance and adaptation", climate_finance_section),
+    ("8. Sensitivity and risk", risk_section),
+    ("9. Checks and caveats", checks_section),
 )
 SECTIONS = tuple(heading for heading, _ in _SECTIONS)
 
@@ -121,7 +123,7 @@ def render_pdf(result: AppraisalResult) -> bytes:
     ----------
     result
         The appraisal (see :func:`appraisal.appraise`); ``result.sensitivity`` and
-        ``result.risk`` are rendered in Section 7 when present.
+        ``result.risk`` are rendered in Section 8 when present.
 
     Returns
     -------

@@ -6,8 +6,10 @@ The only arithmetic here is layout: text widths, scales, tick positions.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable, Sequence
+from itertools import accumulate
 from typing import Any
 
 from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
@@ -45,12 +47,50 @@ def rich_string(
 
 
 def fit_text(text: str, width: float, size: float, font: str = BODY_FONT) -> str:
-    """``text`` shortened with an ellipsis to fit ``width`` [pt]."""
-    if rich_width(text, size, font) <= width:
+    """``text`` shortened with an ellipsis to fit ``width`` [pt].
+
+    The longest prefix whose width with "…" is at most ``width`` (none: "…" alone),
+    found by bisection in O(n log n) for n characters.
+
+    Notes
+    -----
+    The cut is where dropping one character at a time from the end would stop (the
+    earlier rule, quadratic: a 100,000-character case name took minutes):
+    the width of ``text[:k] + "…"`` is computed the same way, as the sum of its runs'
+    widths in order, and never falls as k grows (every glyph width is >= 0), so the
+    largest k that fits is found by bisection. A prefix's runs are the whole runs
+    before the run holding its last character, whose widths are summed once
+    (``accumulate``, the same order of additions as :func:`rich_width`), then the cut
+    run with the ellipsis.
+    """
+    runs = font_runs(text, font)
+    widths = [pdfmetrics.stringWidth(run, f, size) for f, run in runs]
+    if float(sum(widths)) <= width:
         return text
-    while text and rich_width(text + "…", size, font) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    before = [0.0, *accumulate(widths)]  # sum of the whole runs before run j, in order
+    starts = [0, *accumulate(len(run) for _, run in runs)]  # first character of run j
+    ellipsis = pdfmetrics.stringWidth("…", font, size)
+
+    def prefix_width(k: int) -> float:
+        """Width of ``text[:k] + "…"`` as :func:`rich_width` computes it [pt]."""
+        if k == 0:
+            return float(0 + ellipsis)
+        j = bisect.bisect_right(starts, k - 1) - 1  # the run holding character k - 1
+        f, run = runs[j]
+        part = run[: k - starts[j]]
+        total = before[j]
+        if f == font:  # the ellipsis joins the last run (it is not a CJK character)
+            return float(total + pdfmetrics.stringWidth(part + "…", f, size))
+        return float(total + pdfmetrics.stringWidth(part, f, size) + ellipsis)
+
+    lo, hi = 0, len(text)  # prefix_width(lo) fits or lo == 0; hi does not fit
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if prefix_width(mid) > width:
+            hi = mid
+        else:
+            lo = mid
+    return text[:lo].rstrip() + "…"
 
 
 # ----------------------------------------------------------------- axes

@@ -151,7 +151,7 @@ def method_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowabl
 
 
 def checks_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowable]:
-    """Section 8: the findings of the automatic checks and the standing caveats."""
+    """Section 9: the findings of the automatic checks and the standing caveats."""
     meta = result.case.meta
     story: list[Flowable] = []
     checks = result.summary["checks"]

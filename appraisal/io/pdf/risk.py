@@ -1,4 +1,4 @@
-"""Section 7 of the PDF annex: sensitivity and risk.
+"""Section 8 of the PDF annex: sensitivity and risk.
 
 ADB's sensitivity tests and the tornado chart (``result.sensitivity``, a
 :class:`appraisal.uncertainty.SensitivityResult`), then the Monte Carlo
@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable
 
 from appraisal import formatting as fmt
 from appraisal.io.pdf import charts, layout
+from appraisal.io.pdf.drivers import drivers_flowables, inputs_table
 from appraisal.io.pdf.styles import p
 from appraisal.result import AppraisalResult
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def risk_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowable]:
-    """Section 7: the sensitivity tests, then the Monte Carlo risk analysis."""
+    """Section 8: the sensitivity tests, then the Monte Carlo risk analysis."""
     story: list[Flowable] = [p("Sensitivity analysis", "h2")]
     if result.sensitivity is None:
         story.append(p("Sensitivity analysis: not computed for this case."))
@@ -159,4 +160,6 @@ def _risk(result: AppraisalResult, risk: RiskResult, n: layout.Numbering) -> lis
             )
         )
     story += [layout.figure(f"{n.figure()}: {caption}", d) for caption, d in drawings]
+    story += drivers_flowables(risk, n)
+    story += inputs_table(list(rs.get("variables", [])), n)
     return story

@@ -8,8 +8,8 @@ Economic cash flows, Financial, GHG and abatement, Co-benefits, Checks, and
 the Sensitivity and Risk sheets (:mod:`.uncertainty_sheets`). One module per
 sheet writes it with the shared :class:`~appraisal.io.xlsx_common.SheetWriter`;
 :class:`~appraisal.io.workbook.context.WorkbookContext` carries the references
-one sheet leaves for the next. The cluster, fund and comparison workbooks are
-:mod:`.cluster`, :mod:`.fund` and :mod:`.compare`.
+one sheet leaves for the next. The cluster, fund, peak and comparison workbooks
+are :mod:`.cluster`, :mod:`.fund`, :mod:`.peak` and :mod:`.compare`.
 
 How the values stay visible and equal to the JSON
 -------------------------------------------------
@@ -52,6 +52,7 @@ from __future__ import annotations
 from appraisal.io.workbook.abatement import write_abatement
 from appraisal.io.workbook.assumptions import write_assumptions
 from appraisal.io.workbook.checks import write_checks
+from appraisal.io.workbook.climate_finance import write_climate_finance
 from appraisal.io.workbook.cluster import render_cluster_workbook
 from appraisal.io.workbook.cobenefits import write_cobenefits
 from appraisal.io.workbook.compare import render_compare_workbook
@@ -62,6 +63,7 @@ from appraisal.io.workbook.fund import render_fund_workbook
 from appraisal.io.workbook.ghg import write_ghg
 from appraisal.io.workbook.inputs import write_inputs
 from appraisal.io.workbook.investment import write_investment
+from appraisal.io.workbook.peak import render_peak_workbook
 from appraisal.io.workbook.register import write_register
 from appraisal.io.workbook.summary import write_summary
 from appraisal.io.workbook.uncertainty_sheets import add_sheets
@@ -77,6 +79,7 @@ __all__ = [
     "render_cluster_workbook",
     "render_compare_workbook",
     "render_fund_workbook",
+    "render_peak_workbook",
     "render_workbook",
 ]
 
@@ -91,6 +94,7 @@ STEPS = (
     write_abatement,  # needs the economic PVs
     write_financial,  # with the loan
     write_cobenefits,
+    write_climate_finance,  # needs the investment columns and the GHG totals
     write_summary,
     write_checks,
     write_register,  # needs every live cell

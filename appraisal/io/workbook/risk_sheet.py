@@ -13,12 +13,44 @@ import math
 
 import pandas as pd
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
 from appraisal.io.xlsx_common import MONEY_FORMAT, PERCENT_FORMAT, SheetWriter, WorkbookNames
 from appraisal.result import AppraisalResult
 
 __all__ = ["add_risk_sheet"]
+
+
+_DRIVERS_COL = 22  # column V: right of the three histogram tables
+
+
+def _drivers(w: SheetWriter, drivers: pd.DataFrame, col: int, rank_draws: int | None) -> None:
+    """What drives the risk: the drivers table from row 4, column ``col``; its bar chart below."""
+    w.put(4, col, "What drives the risk (docs/methods.md, risk drivers)", "bold")
+    w.put(5, col, f"Rank correlation with the ENPV over the first {rank_draws or 0:,} draws; "
+                  "variance share: squared standardised regression coefficients over every "
+                  "draw, normalised to sum to 1")  # fmt: skip
+    heads = ("variable", "rank_correlation", "variance_share", "standardised_coefficient")
+    for j, h in enumerate(heads):
+        w.put(6, col + j, h, "bold")
+    for q, rec in enumerate(drivers.itertuples(index=False)):
+        w.put(7 + q, col, str(rec.variable), "fixed")
+        for j, fmt in ((1, "0.00"), (2, PERCENT_FORMAT), (3, "0.00")):
+            v = rec[j]
+            w.put(7 + q, col + j, math.nan if v is None else float(v), "fixed", fmt)
+    last = 6 + len(drivers)
+    chart = BarChart()
+    chart.type = "bar"  # horizontal: the largest driver on top, as a tornado reads
+    chart.title = "What drives the ENPV: share of its variance"
+    chart.x_axis.title = "input"
+    chart.y_axis.title = "share of ENPV variance"
+    data = Reference(w.ws, min_col=col + 2, min_row=6, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(w.ws, min_col=col, min_row=7, max_row=last))
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.height, chart.width = 8, 16
+    w.ws.add_chart(chart, f"{get_column_letter(col)}{last + 3}")
 
 
 def add_risk_sheet(
@@ -68,6 +100,8 @@ def add_risk_sheet(
         w.put(r, 1, f"rank correlation {c['first']} / {c['second']}")
         w.put(r, 2, c["rank_correlation"], "fixed", "0.00")
         r += 1
+    if rr.drivers is not None and len(rr.drivers):
+        _drivers(w, rr.drivers, _DRIVERS_COL, s.get("drivers_rank_draws"))
 
     def histogram(
         col: int, title: str, frame: pd.DataFrame, fmt: str, of: str, x_title: str, at: str
