@@ -202,7 +202,8 @@ def _run_dask(
         from dask.distributed import Client
         from dask.distributed import as_completed as dask_completed
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise RuntimeError(
+        # the machine, not the input: the CLI reports an OSError in one line, exit 1
+        raise OSError(
             "--scheduler needs Dask: pip install 'appraisal[dask]' (dask[distributed])"
         ) from exc
     with Client(scheduler, set_as_default=False) as client:
