@@ -35,9 +35,9 @@ unit: $(STAMP)
 
 test: $(STAMP) system-deps lint typecheck unit
 
+# One table of ratios measured in the same run (docs/performance.md); a few minutes.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_irr.py
-	$(BIN)/python benchmarks/bench_risk.py
+	$(BIN)/python benchmarks/bench_all.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis

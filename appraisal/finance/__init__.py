@@ -18,6 +18,7 @@ Conventions shared by every function here:
 Modules, by topic: :mod:`~appraisal.finance.rates` (NPV, MIRR),
 :mod:`~appraisal.finance.internal_rate` (IRR), :mod:`~appraisal.finance.roots` (every
 real root), :mod:`~appraisal.finance.bracketing` (the fast path of one sign change),
+:mod:`~appraisal.finance.multisign` (several sign changes, decided on the grid),
 :mod:`~appraisal.finance.cost_of_capital` (WACC), :mod:`~appraisal.finance.loans`
 (loan schedule, DSCR); shared private helpers in ``_common``.
 """

@@ -17,7 +17,8 @@ from appraisal.finance._common import (
     _sign_changes,
 )
 from appraisal.finance.bracketing import _irr_single
-from appraisal.finance.roots import _real_roots_batch, _unique_root, irr_roots
+from appraisal.finance.multisign import _irr_multi
+from appraisal.finance.roots import irr_roots
 
 __all__ = ["IrrResult", "irr", "irr_detail"]
 
@@ -94,8 +95,7 @@ def _irr_block(
             flip[rest[one]] = last[one] < 0
             multi = rest[changes >= 2]
             if multi.size:
-                rows, roots = _real_roots_batch(v[multi], low, high)
-                out[multi] = _unique_root(rows, roots, multi.size)
+                out[multi] = _irr_multi(v[multi], low, high)
     if flip.any():
         vt[:, flip] = -vt[:, flip]
     sign = np.where(flip, -1.0, 1.0)
@@ -169,10 +169,16 @@ def irr(
        overflows. Each result is accepted only inside its bracket and when the
        error left, estimated from the steps, is below 1e-13 x (1 + r); the rare
        rest are redone by Newton's method safeguarded by bisection.
-    4. Streams with no sign change have no root. Streams with two or more go to the
-       method of :func:`irr_roots`, batched: eigenvalues of a stack of companion
-       matrices per polynomial degree, then Newton polishing; NaN unless exactly
-       one root lies in range.
+    4. Streams with no sign change have no root. For streams with two or more, one
+       more matrix product gives the polynomial's Bernstein coefficients on every
+       interval of the grid: two intervals with a sign change between their ends
+       mean two roots (NaN); when no interval's coefficients change sign more than
+       once (signs beyond rounding), the stream has no root or exactly one, in a
+       known interval, found by the safeguarded Newton of step 3. The few streams
+       left (roots at or very near a grid rate, close or multiple roots, more than
+       400 years) go to the method of :func:`irr_roots`, batched: eigenvalues of a
+       stack of companion matrices, then Newton polishing; NaN unless exactly one
+       root lies in range. See :mod:`appraisal.finance.multisign`.
 
     The matrix products are cut into pieces small enough for OpenBLAS to run them
     on one thread. The result agrees with numpy-financial ``irr`` (to about 1e-13)

@@ -48,6 +48,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 __all__ = [
     "FIXED_TIME",
@@ -116,6 +117,8 @@ _STYLE_FIELDS = {
     "alignment": "alignmentId",
     "number_format": "numFmtId",
 }
+# the same, as the field's position in the StyleArray (an array of 9 ints)
+_STYLE_POSITION = {a: int(StyleArray.__dict__[f].key) for a, f in _STYLE_FIELDS.items()}
 
 
 def set_text(cell: Any, value: str) -> None:
@@ -218,13 +221,14 @@ class SheetWriter:
             if done is not None:
                 if not cell._style:  # a new cell has none until a style is set
                     cell._style = StyleArray()
-                for name, idx in done:
-                    setattr(cell._style, name, idx)
+                array = cell._style
+                for position, idx in done:  # the StyleArray's fields, by position
+                    array[position] = idx
                 return
             self._apply(cell, STYLE[style], fmt)
             attrs = [*STYLE[style], *(["number_format"] if fmt else [])]
             self.names.styles[(style, fmt)] = [
-                (_STYLE_FIELDS[a], getattr(cell._style, _STYLE_FIELDS[a])) for a in attrs
+                (_STYLE_POSITION[a], getattr(cell._style, _STYLE_FIELDS[a])) for a in attrs
             ]
             return
         self._apply(cell, STYLE[style] if isinstance(style, str) else style, fmt)
@@ -269,9 +273,10 @@ class SheetWriter:
         cell = self.ws.cell(row=row, column=col)
         cell.value = "=" + formula
         self.style(cell, style, fmt)
+        coordinate = str(cell.coordinate)
         if self.names is not None:
-            self.names.cache(self.ws, cell.coordinate, cached_value(cached))
-        return str(cell.coordinate)
+            self.names.cache(self.ws, coordinate, cached_value(cached))
+        return coordinate
 
     def header(
         self, row: int, headers: Sequence[str], style: str | Style | None = "head", col: int = 1
@@ -361,26 +366,31 @@ def _plain(v: Any) -> Any:
 
 
 # --------------------------------------------------------------------- saving
-def normalize_xlsx_bytes(data: bytes) -> bytes:
-    """Rewrite an .xlsx so it is byte-for-byte reproducible.
-
-    Every zip entry gets a fixed timestamp and permissions, entries keep their
-    order, and the created/modified times in ``docProps/core.xml`` are fixed.
-    """
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
+def _stamp_core(body: bytes) -> bytes:
+    """``docProps/core.xml`` with its created and modified times fixed."""
     stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = re.sub(
+        r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+        lambda m: m.group(1) + stamp + m.group(3),
+        body.decode("utf-8"),
+    )
+    return text.encode("utf-8")
+
+
+def _write_normalized(src: zipfile.ZipFile, change: Mapping[str, Any] | None = None) -> bytes:
+    """The entries of ``src``, in order, zipped reproducibly; ``change[name](body)`` applied.
+
+    Every entry gets a fixed timestamp and permissions and is deflated at level 6;
+    ``docProps/core.xml`` gets fixed times.
+    """
+    out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                text = body.decode("utf-8")
-                text = re.sub(
-                    r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-                    lambda m: m.group(1) + stamp + m.group(3),
-                    text,
-                )
-                body = text.encode("utf-8")
+                body = _stamp_core(body)
+            if change is not None and info.filename in change:
+                body = change[info.filename](body)
             zi = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
@@ -388,14 +398,33 @@ def normalize_xlsx_bytes(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def normalize_xlsx_bytes(data: bytes) -> bytes:
+    """Rewrite an .xlsx so it is byte-for-byte reproducible.
+
+    Every zip entry gets a fixed timestamp and permissions, entries keep their
+    order, and the created/modified times in ``docProps/core.xml`` are fixed.
+    """
+    return _write_normalized(zipfile.ZipFile(io.BytesIO(data)))
+
+
 def workbook_bytes(wb: Any) -> bytes:
-    """Save an openpyxl workbook to deterministic bytes."""
+    """Save an openpyxl workbook to deterministic bytes.
+
+    openpyxl's writer fills an uncompressed zip (what ``Workbook.save`` does, less
+    its deflating, which the normalising rewrite would redo), then every entry is
+    deflated once, reproducibly.
+    """
     wb.properties.creator = "appraisal"
     wb.properties.lastModifiedBy = "appraisal"
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
+    if wb.read_only or wb.write_only:  # openpyxl's own checks and steps for these
+        buf = io.BytesIO()
+        wb.save(buf)
+        return normalize_xlsx_bytes(buf.getvalue())
     buf = io.BytesIO()
-    wb.save(buf)
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
     return normalize_xlsx_bytes(buf.getvalue())
 
 
@@ -449,25 +478,22 @@ def add_cached_values(data: bytes, cached: dict[tuple[str, str], Any]) -> bytes:
         target = targets[rid].lstrip("/")
         sheet_file[target if target.startswith("xl/") else "xl/" + target] = title
     cell_re = re.compile(r'<c r="([A-Z]+\d+)"((?: [st]="[^"]*")*)><f>(.*?)</f><v\s*/></c>', re.S)
-    out = io.BytesIO()
     missing: list[str] = []
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            title = sheet_file.get(info.filename)
-            if title is not None:
 
-                def sub(m: re.Match[str], title: str = title) -> str:
-                    key = (title, m.group(1))
-                    if key not in cached:
-                        missing.append(f"{title}!{m.group(1)}")
-                        return m.group(0)
-                    attrs = re.sub(r' t="[^"]*"', "", m.group(2))
-                    t, v = _v_xml(cached[key])
-                    return f'<c r="{m.group(1)}"{attrs}{t}><f>{m.group(3)}</f><v>{v}</v></c>'
+    def fill(title: str) -> Any:
+        def sub(m: re.Match[str]) -> str:
+            key = (title, m.group(1))
+            if key not in cached:
+                missing.append(f"{title}!{m.group(1)}")
+                return m.group(0)
+            attrs = re.sub(r' t="[^"]*"', "", m.group(2))
+            t, v = _v_xml(cached[key])
+            return f'<c r="{m.group(1)}"{attrs}{t}><f>{m.group(3)}</f><v>{v}</v></c>'
 
-                body = cell_re.sub(sub, body.decode("utf-8")).encode("utf-8")
-            dst.writestr(info, body)
+        return lambda body: cell_re.sub(sub, body.decode("utf-8")).encode("utf-8")
+
+    # One rewrite: the cached values and the normalising (fixed times, level 6).
+    out = _write_normalized(src, {name: fill(title) for name, title in sheet_file.items()})
     if missing:
         raise ValueError(f"formula cells without a cached value: {', '.join(missing[:10])}")
-    return normalize_xlsx_bytes(out.getvalue())
+    return out

@@ -12,6 +12,7 @@ name such as "湘潭低碳转型 / Улаанбаатар" renders in both scrip
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -130,27 +131,24 @@ _CJK_RANGES = (
 )
 
 
-def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return any(lo <= o <= hi for lo, hi in _CJK_RANGES)
+_CJK_CLASS = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _CJK_RANGES)
+# One match per run: group 1 a run of CJK characters, else a run of the others.
+_RUNS = re.compile(f"([{_CJK_CLASS}]+)|[^{_CJK_CLASS}]+")
 
 
 def font_runs(text: str, font: str = BODY_FONT) -> list[tuple[str, str]]:
     """Split ``text`` into ``(font, run)`` pairs: CJK runs in STSong-Light, the rest in ``font``.
+
+    One regular-expression pass over the text (linear in its length).
 
     Examples
     --------
     >>> font_runs("Xiangtan 湘潭 Астана")
     [('DejaVuSans', 'Xiangtan '), ('STSong-Light', '湘潭'), ('DejaVuSans', ' Астана')]
     """
-    runs: list[tuple[str, str]] = []
-    for ch in text:
-        f = CJK_FONT if _is_cjk(ch) else font
-        if runs and runs[-1][0] == f:
-            runs[-1] = (f, runs[-1][1] + ch)
-        else:
-            runs.append((f, ch))
-    return runs
+    if font == CJK_FONT:  # one font throughout: one run
+        return [(font, text)] if text else []
+    return [(CJK_FONT if m[1] else font, m[0]) for m in _RUNS.finditer(text)]
 
 
 def markup(text: str) -> str:
