@@ -133,3 +133,16 @@ def test_run_computes_the_declared_risk_once(tmp_path: Path, capsys: Any) -> Non
     summary = json.loads(next(out.glob("*.json")).read_text("utf-8"))
     assert summary["risk"]["draws"] == 2000 and summary["risk"]["seed"] == 11
     assert summary["risk"]["drivers"][0]["variable"] == "capital"
+
+
+def test_average_ranks_equal_scipy_rankdata():
+    # Independent reference: scipy.stats.rankdata (method="average"), on ties and no ties.
+    from scipy.stats import rankdata
+
+    from appraisal.uncertainty.drivers import _ranks
+
+    rng = np.random.default_rng(3)
+    x = np.column_stack([rng.normal(size=500), rng.integers(0, 7, size=500).astype(float)])
+    np.testing.assert_array_equal(_ranks(x), rankdata(x, axis=0))
+    v = rng.integers(0, 3, size=50).astype(float)
+    np.testing.assert_array_equal(_ranks(v), rankdata(v))
