@@ -17,6 +17,7 @@ import pandas as pd
 
 from appraisal.finance import irr_detail
 from appraisal.schema import Problem
+from appraisal.uncertainty.brent import brentq
 from appraisal.uncertainty.groups import GroupModel, scenario_enpv, scenario_net
 from appraisal.uncertainty.streams import (
     DELAY,
@@ -179,9 +180,7 @@ def _delay_switching_value(
     def scalar(d: float) -> float:
         return float(f(np.array([d]))[0])
 
-    from scipy import optimize  # imported here: `import appraisal` stays light
-
-    root: float = optimize.brentq(scalar, grid[k], grid[k + 1], xtol=1e-15, rtol=1e-15)
+    root: float = brentq(scalar, grid[k], grid[k + 1], xtol=1e-15, rtol=1e-15)
     return root
 
 
@@ -212,9 +211,9 @@ def sensitivity(
     (``docs/methods.md``, sensitivity: SV = 100 / SI in percent, ENPV_0 / PV of the variable;
     here signed, so a cost's SV is a rise and a benefit's a fall). A delay is not
     linear: its SV is the delay in years where ENPV = 0, root-found by Brent's
-    method (scipy ``brentq``) on the continuous delay defined in the module notes;
-    its SI is left NaN (the indicator is defined for % changes). Combinations
-    have neither.
+    method (``appraisal.uncertainty.brent.brentq``, step for step SciPy's
+    ``brentq``) on the continuous delay defined in the module notes; its SI is
+    left NaN (the indicator is defined for % changes). Combinations have neither.
 
     Examples
     --------
