@@ -7,8 +7,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from appraisal.io.atomic import write_all_atomic
-from appraisal.io.pdf import render_pdf
-from appraisal.io.workbook import render_workbook
 from appraisal.result import AppraisalResult
 
 __all__ = ["RENDERERS", "output_paths", "write_outputs"]
@@ -18,11 +16,17 @@ def _json(result: AppraisalResult) -> bytes:
     return result.to_json().encode("utf-8")
 
 
+# The writers import openpyxl and reportlab when first used: a run that asks
+# only for JSON does not pay for them (about 0.25 s per process).
 def _xlsx(result: AppraisalResult) -> bytes:
+    from appraisal.io.workbook import render_workbook
+
     return render_workbook(result)
 
 
 def _pdf(result: AppraisalResult) -> bytes:
+    from appraisal.io.pdf import render_pdf
+
     return render_pdf(result)
 
 
