@@ -5,7 +5,9 @@ See ``docs/methods.md`` section 7.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -13,7 +15,11 @@ import pandas as pd
 
 from appraisal.finance import npv
 
-__all__ = ["LevelizedCost", "levelized_cost", "mac_curve"]
+if TYPE_CHECKING:
+    from appraisal.case import Case
+    from appraisal.result import ComponentResult
+
+__all__ = ["LevelizedCost", "levelized_cost", "mac_curve", "program_abatement"]
 
 
 @dataclass(frozen=True)
@@ -92,3 +98,57 @@ def mac_curve(components: pd.DataFrame) -> pd.DataFrame:
     df["x_end"] = df["annual_tco2e"].cumsum()
     df["x_start"] = df["x_end"] - df["annual_tco2e"]
     return df
+
+
+def program_abatement(case: Case, comps: Sequence[ComponentResult]) -> dict[str, Any]:
+    """The program's abatement block, over the components that avoid tonnes.
+
+    Parameters
+    ----------
+    case
+        The validated case (discount rate, NPV timing, money unit).
+    comps
+        The component results (their ``economic`` and ``ghg`` tables and the PV of
+        tCO2e of their ``abatement`` block are read).
+
+    Returns
+    -------
+    dict
+        ``cost_per_tco2e`` (with ``cost_per_tco2e_reason`` when undefined),
+        ``cost_per_tco2e_usd``, ``pv_net_cost``, ``pv_tco2e`` and
+        ``excluded_components``: the ids of the components that avoid no tonnes
+        (the PV of their reduction is 0 or negative).
+
+    Notes
+    -----
+    LCA = sum of PV(net cost) / sum of PV(tCO2e) over the components that avoid
+    tonnes (a positive PV of tCO2e): the components of the MAC curve. A component
+    that changes no emissions (flood protection) or adds them (a new hospital
+    against no hospital) is left out of both sums: its benefits would otherwise
+    lower, or its costs raise, the cost of tonnes it does not avoid
+    (docs/methods.md section 7). Its tonnes still count in the ``ghg`` block.
+    """
+    meta, e = case.meta, case.economic
+    fyd = meta.first_year_discounted
+    net, tonnes = np.zeros(meta.years), np.zeros(meta.years)
+    excluded: list[str] = []
+    for c in comps:
+        if not c.summary["abatement"]["pv_tco2e"] > 0:
+            excluded.append(c.id)
+            continue
+        econ = c.economic
+        net = net + (econ["costs"] - econ["benefits_without_carbon"]).to_numpy(dtype=np.float64)
+        tonnes = tonnes + c.ghg["reduction"].to_numpy(dtype=np.float64)
+    lc = levelized_cost(
+        net, tonnes, e.discount_rate, first_year_discounted=fyd, scale=meta.unit_scale
+    )
+    block: dict[str, Any] = {"cost_per_tco2e": lc.value}
+    if lc.value is None:
+        block["cost_per_tco2e_reason"] = lc.reason
+    block["cost_per_tco2e_usd"] = (
+        None if lc.value is None else lc.value * meta.usd_per_currency_unit
+    )
+    block["pv_net_cost"] = lc.pv_net_cost
+    block["pv_tco2e"] = lc.pv_tonnes
+    block["excluded_components"] = excluded
+    return block

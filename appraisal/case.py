@@ -13,7 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from appraisal.carbon import carbon_problems
 from appraisal.case_climate import climate_problems
+from appraisal.case_finance import Fiscal, on_lent_problems
+from appraisal.case_plausibility import plausibility_problems
 from appraisal.schema import Problem, validate
 
 __all__ = [
@@ -27,6 +30,7 @@ __all__ = [
     "EnergyUse",
     "Financing",
     "FinancingSource",
+    "Fiscal",
     "Grid",
     "Loan",
     "Meta",
@@ -60,6 +64,7 @@ class Meta:
     first_year: int
     years: int
     first_year_discounted: bool
+    residual_value: str = "straight-line"  # or "none": docs/methods.md section 2
 
     @property
     def unit_scale(self) -> float:
@@ -132,6 +137,7 @@ class Financing:
     sources: tuple[FinancingSource, ...]
     loan: Loan | None
     lead: str = ""  # the source whose co-financing ratio is reported; "" for none
+    borrower_pays_income_tax: bool = False  # only then does the program WACC take a tax shield
 
 
 @dataclass(frozen=True)
@@ -170,6 +176,7 @@ class Cobenefits:
     income_elasticity: float
     damage_costs: dict[str, float]
     sources: dict[str, str]
+    jobs_factor_basis: str = "direct"  # or "direct-and-indirect": docs/methods.md section 8
 
 
 @dataclass(frozen=True)
@@ -239,6 +246,7 @@ class Case:
     components: tuple[Component, ...]
     data: dict[str, Any]
     path: str = ""
+    fiscal: Fiscal | None = None
 
     @property
     def slug(self) -> str:
@@ -350,6 +358,7 @@ def _cross_checks(d: Mapping[str, Any], problems: list[Problem]) -> None:
                             )
                         )
         problems += climate_problems(comp, path, has_streams=has_streams)
+        problems += plausibility_problems(comp, path)
         fin = comp.get("financial")
         if fin is not None and has_streams and fin.get("revenue_per_year"):
             problems.append(
@@ -394,6 +403,7 @@ def _cross_checks(d: Mapping[str, Any], problems: list[Problem]) -> None:
                         f"disbursement; expected more than {max(grace, n_disb)}",
                     )
                 )
+    problems += on_lent_problems(d)
     sources = d.get("financing", {}).get("sources", [])
     lead = d.get("financing", {}).get("lead", "")
     if lead and lead not in [s.get("name") for s in sources]:
@@ -445,6 +455,7 @@ def parse_case(
     normalized, problems = validate(data)
     if not problems:
         _cross_checks(normalized, problems)
+        problems += carbon_problems(normalized)
     if problems:
         if locate is not None:
             problems = [Problem(locate(p.path), p.message) for p in problems]
@@ -474,6 +485,7 @@ def _build(d: dict[str, Any], source: str) -> Case:
         first_year=c["first_year"],
         years=c["years"],
         first_year_discounted=c["first_year_discounted"],
+        residual_value=c["residual_value"],
     )
     e = d["economic"]
     carbon = e["carbon_price"]
@@ -498,6 +510,7 @@ def _build(d: dict[str, Any], source: str) -> Case:
         if loan is None
         else Loan(**{**loan, "disbursement": tuple(loan["disbursement"])}),
         lead=f.get("lead", ""),
+        borrower_pays_income_tax=f.get("borrower_pays_income_tax", False),
     )
     g = d["grid"]
     grid = Grid(
@@ -522,6 +535,7 @@ def _build(d: dict[str, Any], source: str) -> Case:
         income_elasticity=cb["income_elasticity"],
         damage_costs=dict(cb["damage_costs"]),
         sources=dict(cb["sources"]),
+        jobs_factor_basis=cb["jobs_factor_basis"],
     )
     components = []
     for comp in d["components"]:
@@ -564,4 +578,12 @@ def _build(d: dict[str, Any], source: str) -> Case:
         components=tuple(components),
         data=d,
         path=source,
+        fiscal=None
+        if "fiscal" not in d
+        else Fiscal(
+            budget_revenue=_path_value(d["fiscal"]["budget_revenue"]) or 0.0,
+            inflation=d["fiscal"]["inflation"],
+            max_burden_share=d["fiscal"]["max_burden_share"],
+            source=d["fiscal"]["source"],
+        ),
     )

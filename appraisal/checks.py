@@ -8,9 +8,34 @@ from __future__ import annotations
 
 from appraisal.case import Case
 from appraisal.climate_finance import climate_finance_checks
+from appraisal.plausibility import plausibility_checks
 from appraisal.result import Check, ComponentResult
 
-__all__ = ["appraisal_checks"]
+__all__ = ["CHECK_LABELS", "appraisal_checks", "check_label"]
+
+# Each check code in words, for a person (PDF annex, notebook); the code stays in the JSON.
+CHECK_LABELS = {
+    "assumption": "Assumption made",
+    "carbon-double-counted": "Carbon counted twice",
+    "climate-finance-mitigation": "Climate finance share",
+    "dscr-below-one": "Debt service not covered",
+    "fiscal-burden-high": "High burden on the city budget",
+    "implausible-input": "Implausible input",
+    "irr-undefined": "No single rate of return",
+    "jobs-double-counted": "Jobs counted twice",
+    "life-cut-no-residual": "Life cut without residual value",
+    "real-nominal-mixed": "Real and nominal figures mixed",
+    "source-missing": "Input without a source",
+}
+
+
+def check_label(code: str) -> str:
+    """A check code in words (the code with spaces when it has no label).
+
+    >>> check_label("real-nominal-mixed"), check_label("new-check")
+    ('Real and nominal figures mixed', 'New check')
+    """
+    return CHECK_LABELS.get(code, code.replace("-", " ").capitalize())
 
 
 def appraisal_checks(
@@ -33,8 +58,9 @@ def appraisal_checks(
     list of Check
         Several IRRs or none (``irr-undefined``), assumptions (``assumption``),
         carbon counted twice (``carbon-double-counted``), real and nominal mixed
-        (``real-nominal-mixed``), a DSCR below one (``dscr-below-one``) and inputs
-        without a source (``source-missing``); docs/methods.md section 9.
+        (``real-nominal-mixed``), an entity's DSCR below one (``dscr-below-one``),
+        a burden on the city budget above its threshold (``fiscal-burden-high``)
+        and inputs without a source (``source-missing``); docs/methods.md section 9.
     """
     out: list[Check] = []
     for c in (*comps, program):
@@ -63,16 +89,7 @@ def appraisal_checks(
                     )
                 )
     loan = case.financing.loan
-    if loan is not None and any(s.inflation > 0 for s in case.financing.sources):
-        out.append(
-            Check(
-                "real-nominal-mixed",
-                "info",
-                "the loan schedule is nominal while the cash flows are real (constant "
-                f"{case.meta.price_year} prices): the DSCR compares nominal debt service with real "
-                "cash available and is conservative when inflation is positive",
-            )
-        )
+    out += _entity_checks(case, comps, program)
     if e.discount_rate > 0.15:
         out.append(
             Check(
@@ -83,17 +100,7 @@ def appraisal_checks(
             )
         )
     out += climate_finance_checks(case, comps)
-    dscr_min = program.summary["financial"].get("dscr_min")
-    if dscr_min is not None and dscr_min < 1.0:
-        out.append(
-            Check(
-                "dscr-below-one",
-                "warning",
-                f"the revenue-earning parts cover only {dscr_min:.2f} times the loan's debt "
-                "service in its worst repayment year: the rest must come from the borrower's "
-                "budget",
-            )
-        )
+    out += plausibility_checks(case, comps)
     missing = []
     for key in ("discount_rate", "carbon_price"):
         if not e.sources.get(key):
@@ -115,8 +122,65 @@ def appraisal_checks(
             missing.append(f"financing.sources.{s.name}")
     if loan is not None and not loan.source:
         missing.append("financing.loan")
+    if case.fiscal is not None and not case.fiscal.source:
+        missing.append("fiscal")
     if missing:
         out.append(
             Check("source-missing", "warning", "inputs without a source: " + ", ".join(missing))
         )
+    return out
+
+
+def _entity_checks(
+    case: Case, comps: list[ComponentResult], program: ComponentResult
+) -> list[Check]:
+    """DSCR below one per entity, real and nominal mixed, the tax shield, the fiscal burden."""
+    out: list[Check] = []
+    loan = case.financing.loan
+    for comp, res in zip(case.components, comps, strict=True):
+        f = res.summary["financial"]
+        worst = f.get("dscr_min")
+        if worst is not None and worst < 1.0:
+            out.append(
+                Check(
+                    "dscr-below-one",
+                    "warning",
+                    f"{comp.id}: its cash available covers only {worst:.2f} times the debt "
+                    "service of the loan on-lent to it in its worst repayment year",
+                )
+            )
+        fin = comp.financial or {}
+        if loan is not None and fin.get("on_lent_loan", 0.0) > 0 and not fin.get("inflation"):
+            out.append(
+                Check(
+                    "real-nominal-mixed",
+                    "info",
+                    f"{comp.id}: financial.inflation is 0: its DSCR compares real cash (constant "
+                    f"{case.meta.price_year} prices) with the loan's nominal debt service",
+                )
+            )
+    if not case.financing.borrower_pays_income_tax:
+        taxed = [s.name for s in case.financing.sources if s.tax_rate > 0]
+        if taxed:
+            out.append(
+                Check(
+                    "assumption",
+                    "info",
+                    "the borrower pays no income tax (financing.borrower_pays_income_tax): "
+                    "the program's WACC ignores the tax_rate of " + ", ".join(taxed),
+                )
+            )
+    fiscal = program.summary.get("fiscal")
+    if fiscal is not None and case.fiscal is not None:
+        share, limit = fiscal["burden_share_max"], case.fiscal.max_burden_share
+        if share > limit:
+            out.append(
+                Check(
+                    "fiscal-burden-high",
+                    "warning",
+                    f"the program's burden on the city budget reaches {share:.1%} of budget "
+                    f"revenue in {fiscal['burden_share_year']}, above fiscal.max_burden_share "
+                    f"{limit:.1%}",
+                )
+            )
     return out

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from appraisal.carbon import CarbonPath, carbon_paths
 from appraisal.finance import irr_detail, npv
 
 __all__ = [
@@ -27,53 +28,8 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 
 
-@dataclass(frozen=True)
-class CarbonPath:
-    """A named carbon value path, in US$ per tCO2e of its own price year."""
-
-    name: str
-    price_year: int
-    description: str
-    source: str
-
-    def price(self, years: npt.ArrayLike) -> FloatArray:
-        """Price in each calendar year [USD per tCO2e, prices of ``price_year``]."""
-        y = np.asarray(years, dtype=np.float64)
-        if self.name == "adb-2017":
-            # US$36.30 in 2016, rising 2% a year in real terms.
-            return 36.30 * 1.02 ** (y - 2016.0)
-        if self.name in ("wb-2017-low", "wb-2017-high"):
-            p2020, p2030 = (40.0, 50.0) if self.name == "wb-2017-low" else (80.0, 100.0)
-            inside = p2020 + (p2030 - p2020) * (np.clip(y, 2020, 2030) - 2020.0) / 10.0
-            return np.where(y > 2030, p2030 * 1.0225 ** (y - 2030.0), inside)
-        if self.name == "none":
-            return np.zeros_like(y)
-        raise ValueError(f"unknown carbon price path {self.name!r}")
-
-
-CARBON_PATHS: dict[str, CarbonPath] = {
-    "adb-2017": CarbonPath(
-        "adb-2017",
-        2016,
-        "ADB social cost of carbon: US$36.30/tCO2e in 2016 prices, +2%/yr real",
-        "ADB (2017) Guidelines for the Economic Analysis of Projects; E3G summary",
-    ),
-    "wb-2017-low": CarbonPath(
-        "wb-2017-low",
-        2017,
-        "World Bank shadow price, low: US$40 (2020) to 50 (2030) linear, +2.25%/yr after; "
-        "2020 value held before 2020",
-        "World Bank (2017) Guidance note on shadow price of carbon in economic analysis",
-    ),
-    "wb-2017-high": CarbonPath(
-        "wb-2017-high",
-        2017,
-        "World Bank shadow price, high: US$80 (2020) to 100 (2030) linear, +2.25%/yr after; "
-        "2020 value held before 2020",
-        "World Bank (2017) Guidance note on shadow price of carbon in economic analysis",
-    ),
-    "none": CarbonPath("none", 0, "no carbon value", ""),
-}
+# The named paths are data files (appraisal/data/carbon_paths/, read by appraisal.carbon).
+CARBON_PATHS: dict[str, CarbonPath] = carbon_paths()
 
 
 def interpolate_path(path: float | Mapping[int, float], years: npt.ArrayLike) -> FloatArray:
@@ -103,13 +59,13 @@ def interpolate_path(path: float | Mapping[int, float], years: npt.ArrayLike) ->
 def carbon_price_path(
     spec: str | Mapping[int, float], years: npt.ArrayLike, *, deflator: float = 1.0
 ) -> FloatArray:
-    """Carbon value per tonne in each year, in the case's price year.
+    """Carbon value per tonne in each year: the path x the deflator.
 
     Parameters
     ----------
     spec
-        A name in :data:`CARBON_PATHS` or a table ``{year: price}`` already in the
-        case's prices [USD per tCO2e].
+        A name in :data:`CARBON_PATHS` [the path's currency per tCO2e] or a table
+        ``{year: price}`` already in the case's prices [USD per tCO2e].
     years
         Calendar years.
     deflator
@@ -119,7 +75,8 @@ def carbon_price_path(
     Returns
     -------
     ndarray
-        [USD per tCO2e, case prices]
+        [the path's currency (USD for a table) per tCO2e, case prices]; the
+        conversion to the case's currency is :mod:`appraisal.carbon`'s.
 
     Examples
     --------

@@ -15,6 +15,7 @@ from appraisal import result_schema
 
 __all__ = [
     "EXCEL_FORMATS",
+    "change",
     "count",
     "format_value",
     "money",
@@ -23,6 +24,7 @@ __all__ = [
     "ratio",
     "summary_headers",
     "summary_row",
+    "switching_value",
     "text_table",
     "tonnes",
 ]
@@ -75,6 +77,37 @@ def count(value: float | None) -> str:
 def per_tonne(value: float | None) -> str:
     """Currency per tonne: -12.34."""
     return format_value("per_tonne", value)
+
+
+def change(value: float | None, unit: str = "decimal") -> str:
+    """A sensitivity test's change: a signed percentage, or years of delay.
+
+    ``unit`` is "years" for a delay [years], otherwise the change is a decimal.
+    The terminal, the PDF and the notebook show a change this way.
+
+    >>> change(0.1), change(-0.1), change(0.025), change(1.0, "years"), change(None)
+    ('+10%', '-10%', '+2.5%', '+1 yr', '')
+    """
+    if value is None:
+        return ""
+    if unit == "years":
+        return f"{value:+g} yr"
+    return f"{round(value * 100, 6):+g}%"
+
+
+def switching_value(value: float | None, unit: str = "decimal") -> str:
+    """A switching value: the signed percentage change, or the years of delay, to ENPV 0.
+
+    >>> switching_value(0.491), switching_value(-0.0529), switching_value(0.634, "years")
+    ('+49.1%', '-5.3%', '0.63 yr')
+    >>> switching_value(None)
+    'n/a'
+    """
+    if value is None:
+        return DASH
+    if unit == "years":
+        return f"{value:.2f} yr"
+    return f"{value * 100:+.1f}%"
 
 
 # Excel number formats that show the same digits as the functions above.

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from appraisal.case import Case
+from appraisal.fiscal import FiscalResult
 from appraisal.streams import ComponentStreams
 
 if TYPE_CHECKING:  # the uncertainty package imports numpy/scipy machinery: types only
@@ -43,13 +44,20 @@ class ComponentResult:
     Attributes
     ----------
     economic
-        By year: ``capital``, ``operating``, ``benefit:<name>`` for each benefit,
+        By year: ``capital`` (net of the residual value), ``operating``,
+        ``residual_value`` (in the horizon's last year), ``benefit:<name>`` for each benefit,
         ``carbon_value``, ``pollutant_value``, ``costs``, ``benefits_without_carbon``
         (what enters the EIRR besides carbon), ``net_without_carbon``,
         ``net_with_carbon`` [money per year, economic prices].
     financial
-        By year: ``capital``, ``operating``, ``revenue``, ``net`` [money per year,
-        financial prices]; None when the component earns no revenue.
+        By year: ``capital``, ``operating``, ``revenue``, ``income_tax``,
+        ``residual_value``, ``net`` (after tax, with the residual value) [money per
+        year, financial prices, real]; for a component also
+        ``price_index``, ``income_tax_nominal``, ``cash_available_nominal`` and,
+        with an on-lent loan, ``debt_service_nominal``,
+        ``principal_repaid_nominal``, ``dscr`` (see
+        :func:`appraisal.entity_finance.entity_analysis`); None when it earns no
+        revenue.
     ghg
         By year: ``without_project``, ``with_project``, ``reduction`` [tCO2e].
     pollutants
@@ -83,8 +91,13 @@ class ComponentResult:
 
     @property
     def capital_cost(self) -> float:
-        """Capital cost over the horizon, undiscounted [money, economic prices]."""
-        return float(self.economic["capital"].sum())
+        """Capital cost over the horizon, undiscounted [money, economic prices].
+
+        Gross: the ``capital`` column is net of the residual value, added back here.
+        """
+        e = self.economic
+        residual = e["residual_value"].sum() if "residual_value" in e else 0.0
+        return float(e["capital"].sum() + residual)
 
     @property
     def benefit_names(self) -> list[str]:
@@ -137,11 +150,16 @@ class AppraisalResult:
     case
         The validated inputs.
     carbon_price
-        Carbon value by year [USD per tCO2e, case prices].
+        Carbon value by year [USD per tCO2e, case prices]: a path in another
+        currency converted at its stated rate (``docs/methods.md`` section 2).
     carbon_price_path
         The named carbon path's value by year before the deflator [USD per
-        tCO2e, the path's price year]; for a table given by the case, the same
-        as ``carbon_price``.
+        tCO2e, the path's price year; a EUR or GBP path converted to US$ at its
+        stated rate]; for a table given by the case, the same as ``carbon_price``.
+    carbon_prices_compared
+        Each path of ``economic.carbon_paths_compared`` by year, one column per
+        path, converted with its exchange rate and deflator [case currency per
+        tCO2e, case prices] (JSON ``carbon.paths``).
     all_streams
         Every component's streams summed, at financial prices too (unlike
         ``program.streams``, whose financial streams count only the
@@ -157,7 +175,7 @@ class AppraisalResult:
     wacc_table
         ADB's WACC table (see :func:`appraisal.finance.wacc_table`), or None.
     loan_schedule
-        The loan schedule by calendar year, with ``dscr``, or None.
+        The loan schedule by calendar year, or None.
     mac
         MAC-curve data (see :func:`appraisal.abatement.mac_curve`).
     checks
@@ -173,6 +191,12 @@ class AppraisalResult:
     climate_finance
         Climate-finance tracking, GCF-style indicators and flood damage avoided
         (JSON blocks ``climate_finance``, ``financing``, ``adaptation``), or None.
+    fiscal
+        The program's burden on the city's budget by year (``[fiscal]``; see
+        :class:`appraisal.fiscal.FiscalResult`; JSON block ``fiscal``), or None.
+    entity_wacc
+        By revenue-earning component id: the WACC table of the financing it
+        carries (:func:`appraisal.entity_finance.entity_wacc_sources`).
     """
 
     case: Case
@@ -190,6 +214,9 @@ class AppraisalResult:
     sensitivity: SensitivityResult | None = None
     risk: RiskResult | None = None
     climate_finance: ClimateFinanceResult | None = None
+    fiscal: FiscalResult | None = None
+    entity_wacc: dict[str, pd.DataFrame] = field(default_factory=dict)
+    carbon_prices_compared: pd.DataFrame | None = None
 
     def component(self, component_id: str) -> ComponentResult:
         """The result of one component, by id ("program" for the program)."""
@@ -225,6 +252,12 @@ class AppraisalResult:
     def to_json(self) -> str:
         """The JSON summary text (deterministic: same result, same bytes)."""
         return to_json(self.summary)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the key results table and the checks (:mod:`appraisal.notebook`)."""
+        from appraisal.notebook import result_html  # checks imports this module
+
+        return result_html(self.summary)
 
 
 def _clean(value: Any) -> Any:

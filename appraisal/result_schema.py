@@ -159,18 +159,26 @@ def _by_key() -> dict[str, OutputField]:
 def output_field(key: str) -> OutputField:
     """The field of a key path.
 
+    A mapping keyed by data (``carbon.price_by_year``: one key per calendar year)
+    is described once by a ``*`` entry, which any key in its place matches.
+
     >>> output_field("economic.eirr").unit
     'decimal'
+    >>> output_field("carbon.price_by_year.2030").key
+    'carbon.price_by_year.*'
 
     Raises
     ------
     KeyError
         When the schema does not describe ``key``.
     """
-    try:
-        return _by_key()[key]
-    except KeyError:
-        raise KeyError(f"the result schema has no key {key!r}") from None
+    by_key = _by_key()
+    if key in by_key:
+        return by_key[key]
+    parent, _, _ = key.rpartition(".")
+    if parent and f"{parent}.*" in by_key:
+        return by_key[f"{parent}.*"]
+    raise KeyError(f"the result schema has no key {key!r}")
 
 
 @cache

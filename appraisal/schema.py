@@ -39,7 +39,9 @@ __all__ = [
     "children",
     "field_by_key",
     "fields",
+    "key_problem",
     "nesting_problem",
+    "pattern_words",
     "validate",
 ]
 
@@ -62,6 +64,7 @@ class Field:
     key: str
     type: str
     description: str
+    label: str = ""  # plain words for a person (template, docs, messages)
     required: bool = False
     default: Any = None
     unit: str = ""
@@ -74,11 +77,17 @@ class Field:
     multiline: bool = False
     min_items: int = 0
     bounds_reason: str = ""
+    names: bool = False  # a str that may also be given as a list of texts (joined by ", ")
 
     @property
     def name(self) -> str:
         """Last part of the key (``*`` for a member of a user-named table)."""
         return self.key.rsplit(".", 1)[-1]
+
+    @property
+    def words(self) -> str:
+        """The field in words: its label, or its name with spaces when it has none."""
+        return self.label or self.name.replace("_", " ")
 
     @property
     def parent(self) -> str:
@@ -194,8 +203,12 @@ def _check_text(f: Field, value: str, path: str, ctx: _Ctx) -> bool:
     return True
 
 
-def _key_problem(name: str) -> str | None:
-    """What is wrong with a name given to a member of a user-named table, else None."""
+def key_problem(name: str) -> str | None:
+    """What is wrong with a name given to a member of a user-named table, else None.
+
+    >>> key_problem("civil_works") is None, key_problem("x" * 65)[:30]
+    (True, 'a name of 65 characters is too')
+    """
     if len(name) > KEY_LENGTH:
         return f"a name of {len(name)} characters is too long; expected at most {KEY_LENGTH}"
     return _control(name, multiline=False)
@@ -359,13 +372,18 @@ def _check_path(f: Field, value: Any, path: str, ctx: _Ctx) -> Any:
 def _check_value(f: Field, value: Any, path: str, ctx: _Ctx) -> Any:
     t = f.type
     if t == "str":
+        if f.names and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = ", ".join(value)  # a list of names reads as the names joined by commas
+        if f.names and not isinstance(value, str):
+            ctx.add(path, f"expected a list of names (texts), got {_fmt(value)}")
+            return None
         if not isinstance(value, str):
             ctx.add(path, f"expected text, got {_fmt(value)}")
             return None
         if not _check_text(f, value, path, ctx):
             return None
         if f.pattern and not re.fullmatch(f.pattern, value):
-            ctx.add(path, f"{_fmt(value)} does not match {f.pattern}")
+            ctx.add(path, f"{_fmt(value)} is not allowed here; expected {pattern_words(f.pattern)}")
             return None
         if f.required and not value.strip():
             ctx.add(path, "is empty; expected text")
@@ -407,7 +425,10 @@ def _check_value(f: Field, value: Any, path: str, ctx: _Ctx) -> Any:
         return _check_table(f.key, value, path, ctx)
     if t == "array":
         if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
-            ctx.add(path, f"expected an array of tables ([[{f.key}]]), got {_fmt(value)}")
+            ctx.add(
+                path,
+                f"expected one or more rows ([[{f.key}]] tables in a TOML file), got {_fmt(value)}",
+            )
             return None
         if len(value) < f.min_items:
             ctx.add(
@@ -430,7 +451,7 @@ def _check_table(key: str, data: Mapping[str, Any], path: str, ctx: _Ctx) -> dic
         if name in named:
             checked = _check_value(named[name], value, sub, ctx)
         elif wildcard is not None:
-            bad = _key_problem(name)
+            bad = key_problem(name)
             if bad is not None:
                 ctx.add(sub, bad)
                 continue
@@ -457,6 +478,22 @@ def _check_table(key: str, data: Mapping[str, Any], path: str, ctx: _Ctx) -> dic
     return out
 
 
+# The patterns of the schema in words, for messages (a regular expression is jargon).
+PATTERN_WORDS: Final = {
+    "^[a-z0-9][a-z0-9_-]*$": "lowercase letters, digits, - and _ (starting with a letter or digit)",
+    "^[a-z0-9][a-z0-9_]*$": "lowercase letters, digits and _ (starting with a letter or digit)",
+}
+
+
+def pattern_words(pattern: str) -> str:
+    """A schema pattern in words, for a message (the pattern itself when not listed).
+
+    >>> pattern_words("^[a-z0-9][a-z0-9_-]*$")
+    'lowercase letters, digits, - and _ (starting with a letter or digit)'
+    """
+    return PATTERN_WORDS.get(pattern, f"text of the form {pattern}")
+
+
 def _describe(f: Field) -> str:
     if f.type == "choice":
         return "one of " + ", ".join(f.choices)
@@ -471,7 +508,7 @@ def _describe(f: Field) -> str:
         "path": "a number or a table {year = value}",
         "carbon_path": "a carbon path name or a table {year = price}",
         "table": "a table",
-        "array": "an array of tables",
+        "array": "one or more rows",
     }.get(f.type, f.type)
 
 

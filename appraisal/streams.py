@@ -17,6 +17,7 @@ from appraisal.adaptation import avoided_damage_stream, flood_risk
 from appraisal.case import Case, Component
 from appraisal.economics import conversion_factor
 from appraisal.ghg import grid_factor
+from appraisal.residual import remaining_life, residual_stream, straight_line_residual
 
 __all__ = ["POLLUTANTS", "ComponentStreams", "component_streams", "pad"]
 
@@ -57,6 +58,11 @@ class ComponentStreams:
         explicit streams.
     notes
         What was assumed or cut (e.g. a life cut at the horizon).
+    residual_value, residual_value_financial
+        Residual value of the assets in the horizon's last year, at economic and
+        financial prices [money per year; 0 before the last year]; None for none.
+    remaining_life_years
+        Years of a parametric component's life left after the horizon [years].
     """
 
     capital: FloatArray
@@ -73,6 +79,9 @@ class ComponentStreams:
     build_share: FloatArray | None = None
     operating_years: FloatArray | None = None
     notes: list[str] = field(default_factory=list)
+    residual_value: FloatArray | None = None
+    residual_value_financial: FloatArray | None = None
+    remaining_life_years: int = 0
 
 
 def _cf(case: Case, category: str, default: float = 1.0) -> float:
@@ -129,6 +138,8 @@ def _from_streams(case: Case, comp: Component) -> ComponentStreams:
                 "(give financial.capital and financial.operating to differ)"
             )
     em = s.get("emissions", {})
+    rv_given = float(s.get("residual_value", 0.0)) if case.meta.residual_value != "none" else 0.0
+    rv_eco = rv_given * (cfs[cap_cat] if financial_basis else 1.0)
     return ComponentStreams(
         capital=capital,
         operating=operating,
@@ -142,6 +153,8 @@ def _from_streams(case: Case, comp: Component) -> ComponentStreams:
         capital_by_category={cap_cat: raw_capital},
         conversion_factors=cfs,
         notes=notes,
+        residual_value=residual_stream(rv_eco, n) if rv_given else None,
+        residual_value_financial=residual_stream(rv_given, n) if rv_given else None,
     )
 
 
@@ -156,11 +169,7 @@ def _from_parameters(case: Case, comp: Component) -> ComponentStreams:
     op_start = start + disb.size
     life = comp.life_years or 0
     notes: list[str] = []
-    if op_start + life > n:
-        notes.append(
-            f"economic life {life} years cut at the case horizon after "
-            f"{max(0, n - op_start)} operating years (no residual value)"
-        )
+    left = remaining_life(life, max(0, n - op_start))
     operating_years = np.zeros(n)
     operating_years[op_start : min(n, op_start + life)] = 1.0
     ramp = operating_years.copy()
@@ -178,6 +187,20 @@ def _from_parameters(case: Case, comp: Component) -> ComponentStreams:
     total_capital = float(sum(comp.capital.values()))
     op_fin = (comp.om_share * total_capital + comp.om_amount) * operating_years
     operating = op_fin * cfs["operating"]
+    # Residual value: straight line over the life left after the horizon (docs/methods.md s. 2)
+    rv_eco = rv_fin = 0.0
+    if left:
+        used = life - left
+        cut = f"economic life {life} years cut at the case horizon after {used} operating years"
+        if meta.residual_value == "none":
+            notes.append(f"{cut} (no residual value: case.residual_value is 'none')")
+        else:
+            rv_eco = straight_line_residual(float(capital.sum()), life, life - left)
+            rv_fin = straight_line_residual(float(capital_fin.sum()), life, life - left)
+            notes.append(
+                f"{cut}; residual value {rv_eco:.6g} (economic prices; {rv_fin:.6g} financial) "
+                f"in {meta.last_year} = capital x {left} years left / {life} (straight line)"
+            )
 
     scale = meta.unit_scale
     benefits: dict[str, FloatArray] = {}
@@ -242,4 +265,7 @@ def _from_parameters(case: Case, comp: Component) -> ComponentStreams:
         build_share=build,
         operating_years=operating_years,
         notes=notes,
+        residual_value=residual_stream(rv_eco, n) if rv_eco else None,
+        residual_value_financial=residual_stream(rv_fin, n) if rv_fin else None,
+        remaining_life_years=left,
     )

@@ -13,13 +13,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from appraisal.abatement import levelized_cost, mac_curve
+from appraisal.abatement import levelized_cost, mac_curve, program_abatement
+from appraisal.carbon import carbon_summary, chosen_path_usd, switching_multiple
 from appraisal.case import Case, CaseError
 from appraisal.checks import appraisal_checks
 from appraisal.climate_finance import climate_indicators
-from appraisal.cobenefits import damage_cost_transfer, jobs
-from appraisal.economics import CARBON_PATHS, carbon_price_path, economic_indicators
-from appraisal.finance import dscr, irr_detail, loan_schedule, npv, wacc_table
+from appraisal.cobenefits import damage_cost_transfer, jobs, jobs_capital
+from appraisal.economics import CARBON_PATHS, economic_indicators
+from appraisal.entity_finance import program_wacc_sources
+from appraisal.finance import irr_detail, npv, wacc_table
+from appraisal.program_finance import case_entities, case_fiscal, loan_schedule_by_year
 from appraisal.result import AppraisalResult, ComponentResult
 from appraisal.result_schema import SCHEMA_VERSION
 from appraisal.schema import Problem, field_by_key
@@ -61,12 +64,16 @@ def _economic_table(
     for p in POLLUTANTS:
         v = damage_cost_transfer(cb.damage_costs.get(p, 0.0), cb.income_ratio, cb.income_elasticity)
         pollutant_value = pollutant_value + s.pollutants_avoided[p] * v * to_money
-    cols: dict[str, FloatArray] = {"capital": s.capital, "operating": s.operating}
+    # The residual value is a negative capital cost in the last year (docs/methods.md s. 2):
+    # "capital" is net of it, so the sensitivity and risk tests scale it with the capital.
+    residual = s.residual_value if s.residual_value is not None else np.zeros(meta.years)
+    cols: dict[str, FloatArray] = {"capital": s.capital - residual, "operating": s.operating}
+    cols["residual_value"] = residual
     for name, values in s.benefits.items():
         cols[f"benefit:{name}"] = values
     cols["carbon_value"] = carbon_value
     cols["pollutant_value"] = pollutant_value
-    costs = s.capital + s.operating
+    costs = cols["capital"] + s.operating
     benefits = np.sum(list(s.benefits.values()), axis=0) if s.benefits else np.zeros(meta.years)
     if case.economic.pollutants_in_eirr:
         benefits = benefits + pollutant_value
@@ -83,7 +90,7 @@ def _blocks(
     fin: pd.DataFrame | None,
     ghg: pd.DataFrame,
     pollutants: pd.DataFrame,
-    capital_financial: float,
+    jobs_capital: float,
     om_financial_avg: float,
     wacc: float | None,
 ) -> dict[str, Any]:
@@ -109,8 +116,12 @@ def _blocks(
     economic |= _rate_block("eirr_with_carbon", withc.eirr, withc.eirr_reason, withc.eirr_roots)
     economic["bcr_with_carbon"] = withc.bcr
     economic["pv_costs"] = without.pv_costs
+    economic["pv_residual_value"] = float(
+        npv(r, econ["residual_value"].to_numpy(), first_year_discounted=fyd)
+    )
     economic["pv_benefits_without_carbon"] = without.pv_benefits
     economic["pv_carbon_value"] = float(npv(r, carbon, first_year_discounted=fyd))
+    economic |= switching_multiple(without.enpv, economic["pv_carbon_value"])
     economic["pv_pollutant_value"] = float(
         npv(r, econ["pollutant_value"].to_numpy(), first_year_discounted=fyd)
     )
@@ -157,11 +168,12 @@ def _blocks(
     cb = case.cobenefits
     usd_m = meta.unit_scale * meta.usd_per_currency_unit / 1e6
     construction = jobs(
-        capital_financial * usd_m,
+        jobs_capital * usd_m,
         cb.jobs_construction_per_musd,
         local_share=cb.jobs_local_share,
         indirect_multiplier=cb.indirect_multiplier,
         induced_multiplier=cb.induced_multiplier,
+        basis=cb.jobs_factor_basis,
     )
     operation = jobs(
         om_financial_avg * usd_m,
@@ -169,8 +181,10 @@ def _blocks(
         local_share=cb.jobs_local_share,
         indirect_multiplier=cb.indirect_multiplier,
         induced_multiplier=cb.induced_multiplier,
+        basis=cb.jobs_factor_basis,
     )
     cobenefits = {
+        "jobs_construction_capital": jobs_capital,
         "jobs_construction_job_years": construction.total,
         "jobs_construction_direct": construction.direct,
         "jobs_construction_indirect": construction.indirect,
@@ -196,22 +210,11 @@ def _component_result(
     s: ComponentStreams,
     carbon_usd: FloatArray,
     years: list[int],
-    revenue_earning: bool,
+    fin: pd.DataFrame | None,
     wacc: float | None,
 ) -> ComponentResult:
     idx = pd.Index(years, name="year")
     econ = _economic_table(case, s, carbon_usd, years)
-    fin = None
-    if revenue_earning:
-        fin = pd.DataFrame(
-            {
-                "capital": s.capital_financial,
-                "operating": s.operating_financial,
-                "revenue": s.revenue,
-            },
-            index=idx,
-        )
-        fin["net"] = fin["revenue"] - fin["capital"] - fin["operating"]
     ghg = pd.DataFrame(
         {"without_project": s.without_project, "with_project": s.with_project}, index=idx
     )
@@ -219,9 +222,7 @@ def _component_result(
     pollutants = pd.DataFrame(s.pollutants_avoided, index=idx)
     op_years = s.operating_financial[s.operating_financial > 0]
     om_avg = float(op_years.mean()) if op_years.size else 0.0
-    summary = _blocks(
-        case, econ, fin, ghg, pollutants, float(s.capital_financial.sum()), om_avg, wacc
-    )
+    summary = _blocks(case, econ, fin, ghg, pollutants, jobs_capital(case, s), om_avg, wacc)
     cap = pd.DataFrame(s.capital_by_category, index=idx) if s.capital_by_category else None
     return ComponentResult(
         cid, name, econ, fin, ghg, pollutants, summary, cap, dict(s.conversion_factors), s
@@ -246,6 +247,7 @@ def _sum_streams(parts: list[ComponentStreams], n: int) -> ComponentStreams:
         pollutants_avoided={
             k: sum((p.pollutants_avoided[k] for p in parts), z) for k in POLLUTANTS
         },
+        residual_value=sum((p.residual_value for p in parts if p.residual_value is not None), z),
     )
 
 
@@ -286,29 +288,45 @@ def appraise(
     meta = case.meta
     years = meta.calendar_years
     spec = case.economic.carbon_price
-    carbon_usd = carbon_price_path(spec, years, deflator=case.economic.carbon_price_deflator)
-    carbon_base = CARBON_PATHS[spec].price(years) if isinstance(spec, str) else carbon_usd
+    carbon_usd, carbon_base = chosen_path_usd(case, years)  # docs/methods.md section 2
     sources = [s.__dict__ for s in case.financing.sources]
-    wacc_df = wacc_table(sources) if sources else None
+    taxed = program_wacc_sources(
+        sources, borrower_pays_income_tax=case.financing.borrower_pays_income_tax
+    )
+    wacc_df = wacc_table(taxed) if sources else None
     wacc = float(wacc_df["weighted_real_cost"].sum()) if wacc_df is not None else None
+    schedule = loan_schedule_by_year(case)
 
     streams = {c.id: component_streams(case, c) for c in case.components}
-    comps = [
-        _component_result(
-            case, c.id, c.name, streams[c.id], carbon_usd, years, c.revenue_earning, wacc
+    entities = case_entities(case, streams, schedule)
+    comps = []
+    for comp in case.components:
+        ent = entities.get(comp.id)
+        comps.append(
+            _component_result(
+                case,
+                comp.id,
+                comp.name,
+                streams[comp.id],
+                carbon_usd,
+                years,
+                None if ent is None else ent.table,
+                wacc if ent is None else ent.wacc,
+            )
         )
-        for c in case.components
-    ]
+        f = comps[-1].summary["financial"]
+        f |= ent.summary if ent else {"dscr_min": None, "dscr_min_reason": "earns no revenue"}
     n = meta.years
     total = _sum_streams(list(streams.values()), n)
-    earning = [streams[c.id] for c in case.components if c.revenue_earning]
-    fin_total = _sum_streams(earning, n) if earning else None
+    flows = ["capital", "operating", "revenue", "income_tax", "residual_value", "net"]
+    tables = [ent.table[flows] for ent in entities.values()]
+    fin_total = sum(tables[1:], tables[0].copy()) if tables else None
     if fin_total is not None:
-        total.capital_financial = fin_total.capital_financial
-        total.operating_financial = fin_total.operating_financial
-        total.revenue = fin_total.revenue
+        total.capital_financial = fin_total["capital"].to_numpy()
+        total.operating_financial = fin_total["operating"].to_numpy()
+        total.revenue = fin_total["revenue"].to_numpy()
     program = _component_result(
-        case, "program", meta.name, total, carbon_usd, years, fin_total is not None, wacc
+        case, "program", meta.name, total, carbon_usd, years, fin_total, wacc
     )
     # Jobs and co-benefits of the program count every component, not only earning ones.
     all_fin = _sum_streams(list(streams.values()), n)
@@ -319,54 +337,29 @@ def appraise(
         None,
         program.ghg,
         program.pollutants,
-        float(all_fin.capital_financial.sum()),
+        sum(c.summary["cobenefits"]["jobs_construction_capital"] for c in comps),
         float(op.mean()) if op.size else 0.0,
         wacc,
     )["cobenefits"]
     program.summary["cobenefits"] = cob
+    program.summary["abatement"] = program_abatement(case, comps)
     climate = climate_indicators(case, comps, float(all_fin.capital_financial.sum()))
     for c in (*comps, program):
         for block, values in climate.blocks[c.id].items():
             c.summary[block] = {**c.summary.get(block, {}), **values}
 
-    schedule = None
-    loan = case.financing.loan
-    if loan is not None:
-        sched = loan_schedule(
-            loan.amount,
-            interest_rate=loan.interest_rate,
-            tenor_years=loan.tenor_years,
-            grace_years=loan.grace_years,
-            repayment=loan.repayment,
-            disbursement=loan.disbursement,
-            commitment_fee=loan.commitment_fee,
-            capitalize_interest=loan.capitalize_interest,
-        )
-        sched = sched.copy()
-        sched.index = pd.Index(range(meta.first_year, meta.first_year + len(sched)), name="year")
-        if fin_total is not None:
-            available = pd.Series(
-                fin_total.revenue - fin_total.operating_financial,
-                index=pd.Index(years, name="year"),
-            )
-            sched["cash_available"] = available.reindex(sched.index).to_numpy()
-            sched["dscr"] = dscr(
-                sched["cash_available"].to_numpy(dtype=np.float64),
-                sched["debt_service"].to_numpy(dtype=np.float64),
-            )
-        schedule = sched
-    fin_block = program.summary["financial"]
-    if schedule is not None and "dscr" in schedule:
-        # The lowest DSCR over the repayment period (from the first principal
-        # repayment on), as lenders read it: during construction only fees and
-        # interest fall due while the revenue-earning parts earn nothing yet.
-        repaying = np.flatnonzero(schedule["principal_repaid"].to_numpy(dtype=np.float64) > 0)
-        vals = schedule["dscr"].to_numpy(dtype=np.float64)
-        vals = vals[repaying[0] :] if repaying.size else vals[:0]
-        vals = vals[np.isfinite(vals)]
-        fin_block["dscr_min"] = float(vals.min()) if vals.size else None
-    else:
-        fin_block["dscr_min"] = None
+    program.summary["financial"] |= {
+        "dscr_min": None,
+        "dscr_min_reason": "a loan that mostly finances public goods is not judged by one "
+        "DSCR: see each revenue-earning component's dscr_min and the fiscal block",
+    }
+    fiscal = case_fiscal(case, streams, schedule, entities)
+    if fiscal is not None:
+        program.summary["fiscal"] = {
+            "burden_share_max": fiscal.burden_share_max,
+            "burden_share_year": fiscal.burden_share_year,
+            "max_burden_share": case.fiscal.max_burden_share if case.fiscal else None,
+        }
 
     mac = mac_curve(
         pd.DataFrame(
@@ -404,6 +397,7 @@ def appraise(
             "description": "table given by the case",
             "source": case.economic.sources.get("carbon_price", ""),
         }
+    carbon_block, carbon_compared = carbon_summary(case, years, carbon_usd, program)
     summary: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "case": {
@@ -417,6 +411,7 @@ def appraise(
             "first_year_discounted": meta.first_year_discounted,
         },
         "carbon_price": carbon_meta,
+        "carbon": carbon_block,
         **program.summary,
         "components": [{"id": c.id, "name": c.name, **c.summary} for c in comps],
         "checks": [c.as_dict() for c in checks],
@@ -440,6 +435,9 @@ def appraise(
             name="usd_per_tco2e",
         ),
         all_streams=all_fin,
+        carbon_prices_compared=carbon_compared,
+        fiscal=fiscal,
+        entity_wacc={k: e.wacc_table for k, e in entities.items() if e.wacc_table is not None},
         climate_finance=climate,
         damage_cost_per_t={
             p: damage_cost_transfer(

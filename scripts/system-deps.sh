@@ -4,6 +4,10 @@ set -u
 need=()
 command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+# Gnumeric's ssconvert: the second spreadsheet engine of tests/test_workbook_gnumeric.py
+command -v ssconvert >/dev/null 2>&1 || need+=(gnumeric)
+# Liberation Sans: metric-compatible with Arial, the workbook's font, for the print tests
+[ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || need+=(fonts-liberation)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 # poppler's CJK CMaps: pdftotext needs them to extract the Chinese names of the PDF annex
 [ -d /usr/share/poppler/cMap ] || need+=(poppler-data)

@@ -103,3 +103,59 @@ def test_mac_curve_of_nothing_is_empty() -> None:
     )
     mac = mac_curve(empty)
     assert mac.empty and {"x_start", "x_end"} <= set(mac.columns)
+
+
+# ---------------------------------------------------------------- the program: mitigation only
+def test_a_zero_tonne_component_leaves_the_program_cost_unchanged() -> None:
+    # The program's levelized cost counts only the components that avoid tonnes
+    # (docs/methods.md section 7): adding flood protection with large benefits and no
+    # GHG effect must not move it, and it is listed as left out.
+    import appraisal
+    from appraisal.case import parse_case
+    from tests.conftest import minimal_case
+
+    base = minimal_case()
+    before = appraisal.appraise(parse_case(base)).summary["abatement"]
+    assert before["excluded_components"] == []
+    with_flood = minimal_case()
+    with_flood["components"].append(
+        {
+            "id": "flood",
+            "name": "Flood protection",
+            "streams": {"capital": [30.0], "benefits": {"avoided_damage": [0.0] + [8.0] * 24}},
+        }
+    )
+    after = appraisal.appraise(parse_case(with_flood)).summary
+    assert after["abatement"]["cost_per_tco2e"] == pytest.approx(
+        before["cost_per_tco2e"], rel=1e-12
+    )
+    assert after["abatement"]["excluded_components"] == ["flood"]
+    # ... while the program's ENPV does count it
+    assert after["economic"]["enpv_without_carbon"] != pytest.approx(
+        appraisal.appraise(parse_case(base)).summary["economic"]["enpv_without_carbon"]
+    )
+
+
+def test_program_cost_is_the_pooled_cost_of_the_components_that_avoid_tonnes() -> None:
+    # Hand-checked pooling: sum of PV(net cost) / sum of PV(tCO2e) over the kept parts,
+    # here one kept component: the program's figure equals the component's.
+    import appraisal
+    from appraisal.case import parse_case
+    from tests.conftest import minimal_case
+
+    data = minimal_case()
+    data["components"].append(
+        {
+            "id": "adds",
+            "name": "Adds emissions",
+            "streams": {
+                "capital": [1.0],
+                "emissions": {"without_project": [0, 0, 0, 0], "with_project": [0, 0, 9, 9]},
+            },
+        }
+    )
+    s = appraisal.appraise(parse_case(data)).summary
+    assert s["abatement"]["excluded_components"] == ["adds"]
+    comp = s["components"][0]["abatement"]
+    assert s["abatement"]["cost_per_tco2e"] == pytest.approx(comp["cost_per_tco2e"], rel=1e-12)
+    assert s["abatement"]["pv_tco2e"] == pytest.approx(comp["pv_tco2e"], rel=1e-12)

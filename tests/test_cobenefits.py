@@ -14,7 +14,8 @@ import pytest
 
 import appraisal
 from appraisal.case import parse_case
-from appraisal.cobenefits import Jobs, damage_cost_transfer, jobs
+from appraisal.cobenefits import Jobs, construction_capital, damage_cost_transfer, jobs
+from tests.conftest import minimal_case
 
 
 def test_jobs_direct_indirect_induced() -> None:
@@ -112,3 +113,54 @@ def test_pollutant_value_enters_the_eirr_only_when_asked() -> None:
         [0, 0, 3.077, 3.077, 3.077],
         rtol=1e-12,
     )
+
+
+# ---------------------------------------------------------------- the capital that creates jobs
+def _jobs_case(capital: dict[str, float], **cobenefits: Any) -> dict[str, Any]:
+    """One parametric component; civil works taxed 10% (cost shares), land untaxed."""
+    data = minimal_case()
+    data["economic"]["cost_shares"] = {"civil_works": {"non_traded": 0.9, "taxes": 0.1}}
+    data["cobenefits"] = {"jobs_construction_per_musd": 10.0, **cobenefits}
+    data["components"] = [{"id": "works", "name": "Works", "capital": capital, "life_years": 20}]
+    return data
+
+
+def test_jobs_with_a_land_only_category_are_zero() -> None:
+    s = appraisal.appraise(parse_case(_jobs_case({"land": 50.0}))).summary["cobenefits"]
+    assert s["jobs_construction_capital"] == 0.0
+    assert s["jobs_construction_job_years"] == 0.0
+
+
+def test_jobs_leave_out_land_and_taxes_hand_worked() -> None:
+    # (100 civil works x (1 - 0.10 taxes) + 0 for 40 of land) = 90 US$ m x 10 = 900
+    data = _jobs_case({"civil_works": 100.0, "land_acquisition": 40.0})
+    s = appraisal.appraise(parse_case(data)).summary["cobenefits"]
+    assert s["jobs_construction_capital"] == pytest.approx(90.0, rel=1e-12)
+    assert s["jobs_construction_direct"] == pytest.approx(900.0, rel=1e-12)
+    assert construction_capital({"civil_works": 100.0, "resettlement": 5.0}, {}) == 100.0
+
+
+def test_multipliers_apply_to_a_direct_only_factor() -> None:
+    # direct: 90 x 10 = 900; indirect 900 x 0.5 = 450; induced 900 x 0.3 = 270
+    direct = _jobs_case({"civil_works": 100.0}, indirect_multiplier=0.5, induced_multiplier=0.3)
+    s = appraisal.appraise(parse_case(direct)).summary["cobenefits"]
+    assert s["jobs_construction_job_years"] == pytest.approx(900 + 450 + 270, rel=1e-12)
+    # an input-output factor (direct and indirect): the multipliers are not applied,
+    # and a check says that they were set
+    io_ = _jobs_case(
+        {"civil_works": 100.0},
+        indirect_multiplier=0.5,
+        induced_multiplier=0.3,
+        jobs_factor_basis="direct-and-indirect",
+    )
+    r = appraisal.appraise(parse_case(io_))
+    s = r.summary["cobenefits"]
+    assert s["jobs_construction_job_years"] == pytest.approx(900.0, rel=1e-12)
+    assert (s["jobs_construction_indirect"], s["jobs_construction_induced"]) == (0.0, 0.0)
+    assert [c.code for c in r.checks].count("jobs-double-counted") == 1
+    plain = _jobs_case({"civil_works": 100.0}, jobs_factor_basis="direct-and-indirect")
+    assert "jobs-double-counted" not in [
+        c.code for c in appraisal.appraise(parse_case(plain)).checks
+    ]
+    j = jobs(10.0, 7.5, indirect_multiplier=0.5, basis="direct-and-indirect")
+    assert (j.direct, j.indirect, j.induced) == (75.0, 0.0, 0.0)

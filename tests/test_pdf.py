@@ -23,6 +23,7 @@ import appraisal
 from appraisal import formatting as fmt
 from appraisal.case import parse_case
 from appraisal.io.pdf import SECTIONS, render_pdf
+from appraisal.io.pdf.layout import num as layout_num
 from appraisal.io.text import summary_table
 from tests.conftest import CASES, minimal_case
 
@@ -262,14 +263,21 @@ def test_section_8_from_the_engine(xiangtan_result: Any, tmp_path: Path) -> None
         assert _has(text, fmt.money(value))
     units = {str(r.test): sens.units.get(str(r.test)) for r in sens.table.itertuples()}
     assert "years" in units.values() and "decimal" in units.values()
+    # Changes and switching values as the terminal prints them ("+10%", "+1 yr",
+    # "+49.1%", "0.63 yr"): its sensitivity lines, read back, are in the PDF.
+    terminal = summary_table(result).split("Sensitivity (ADB standard tests, program):")[1]
     for r in sens.table.itertuples():
-        sv, si = r.switching_value, r.sensitivity_indicator
-        if units[str(r.test)] == "years":
-            assert f"{fmt.ratio(sv)} years" in text  # a delay's switching value in years
-        elif units[str(r.test)] == "decimal":
-            assert _has(text, fmt.rate(r.change)), r.test  # a decimal change as a rate
-            assert _has(text, fmt.rate(sv)), r.test
-            assert _has(text, fmt.ratio(si)), r.test
+        unit = units[str(r.test)]
+        change = fmt.change(layout_num(r.change), unit or "decimal")
+        sv = fmt.switching_value(layout_num(r.switching_value), unit or "decimal")
+        for shown in (change, sv):
+            if shown and shown != fmt.DASH:
+                assert shown in terminal, (r.test, shown)
+                assert shown in text, (r.test, shown)
+        if unit == "decimal":
+            assert _has(text, fmt.ratio(r.sensitivity_indicator)), r.test
+    table = text.split("Sensitivity tests (")[1].split("Tornado")[0]
+    assert "10.00%" not in table and "1.00 years" not in table  # the old, unlike the terminal
     for key in ("eirr_p5", "eirr_p50", "eirr_p95", "p_enpv_negative"):
         assert _has(text, fmt.rate(risk.summary[key])), key
     for key in ("enpv_p5", "enpv_p50", "enpv_p95"):
@@ -279,3 +287,25 @@ def test_section_8_from_the_engine(xiangtan_result: Any, tmp_path: Path) -> None
     done = _run(_tool("pdftoppm"), "-png", "-r", "20", str(path), str(tmp_path / "p"))
     assert done.returncode == 0 and done.stderr == ""
     assert render_pdf(result) == path.read_bytes()
+
+
+def test_words_not_codes_and_headers_whole(xiangtan_text: str, xiangtan_result: Any) -> None:
+    # Check codes are shown as their labels (appraisal.checks.CHECK_LABELS), the carbon
+    # path by its description, the program's revenue as a count of its parts, and a
+    # header word is never broken inside ("Commitm / ent fee" was).
+    from appraisal.checks import check_label
+
+    s = xiangtan_result.summary
+    for c in s["checks"]:
+        assert check_label(c["code"]) in xiangtan_text
+        if "-" in c["code"]:  # a code, not a word
+            assert c["code"] not in xiangtan_text, c["code"]
+    cp = s["carbon_price"]
+    assert cp["description"].split(":")[0] in xiangtan_text
+    assert f"{cp['path']}: {cp['description']}" not in xiangtan_text
+    earning = sum(c["financial"]["revenue_earning"] for c in s["components"])
+    assert f"{earning} of {len(s['components'])}" in xiangtan_text
+    lines = xiangtan_text.splitlines()
+    for word in ("Commitment", "Principal", "Weighted", "Sensitivity", "Switching"):
+        assert word in xiangtan_text, word
+        assert not any(line.strip() == word[:-3] for line in lines), word

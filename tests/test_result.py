@@ -81,7 +81,9 @@ def test_streams_present_and_equal_to_the_economic_table(
         s = c.streams
         assert isinstance(s, ComponentStreams), c.id
         # The economic table's capital and operating columns are these streams.
-        np.testing.assert_array_equal(s.capital, c.economic["capital"].to_numpy())
+        # (the economic table's capital is net of the residual value, docs/methods.md section 2)
+        residual = s.residual_value if s.residual_value is not None else 0.0
+        np.testing.assert_array_equal(s.capital - residual, c.economic["capital"].to_numpy())
         np.testing.assert_array_equal(s.operating, c.economic["operating"].to_numpy())
         for name in c.benefit_names:
             np.testing.assert_array_equal(s.benefits[name], c.economic[f"benefit:{name}"])

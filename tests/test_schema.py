@@ -61,7 +61,7 @@ def test_field_name_parent_and_children() -> None:
     # file order of case_schema.toml's top-level rows
     assert top == [
         "case", "economic", "financing", "grid", "carriers", "electricity", "cobenefits",
-        "components", "city", "sensitivity", "risk",
+        "components", "fiscal", "city", "sensitivity", "risk",
     ]  # fmt: skip
 
 
@@ -156,7 +156,9 @@ def test_type_problems(section: str, key: str, value: Any, expected: str) -> Non
 
 def test_array_of_tables_expected() -> None:
     got = _problems(lambda d: d.update(components={}))
-    assert got == ["components: expected an array of tables ([[components]]), got {}"]
+    assert got == [
+        "components: expected one or more rows ([[components]] tables in a TOML file), got {}"
+    ]
 
 
 def test_stream_items_are_each_located() -> None:
@@ -273,7 +275,9 @@ def test_choice_lists_what_is_allowed() -> None:
 def test_carbon_path_name_or_table() -> None:
     assert _problems(lambda d: d["economic"].update(carbon_price="adb-2019")) == [
         "economic.carbon_price: unknown carbon price path 'adb-2019'; expected one of "
-        "adb-2017, wb-2017-low, wb-2017-high, none, or a table {year = price}"
+        "adb-2017, wb-2017-low, wb-2017-high, eib-2020, ebrd-2022, uk-2023-low, "
+        "uk-2023-central, uk-2023-high, us-epa-2023-1.5, us-epa-2023-2.0, us-epa-2023-2.5, "
+        "none, or a table {year = price}"
     ]
     assert _problems(lambda d: d["economic"].update(carbon_price={"2020": 10, "20x": 5})) == [
         "economic.carbon_price.20x: expected a year (4 digits) as the key"
@@ -291,7 +295,8 @@ def test_path_value_type() -> None:
 
 def test_pattern_of_component_id() -> None:
     assert _problems(lambda d: d["components"][0].update(id="Bad Id")) == [
-        "components[0].id: 'Bad Id' does not match ^[a-z0-9][a-z0-9_-]*$"
+        "components[0].id: 'Bad Id' is not allowed here; expected lowercase letters, digits, "
+        "- and _ (starting with a letter or digit)"
     ]
 
 
@@ -302,11 +307,11 @@ def test_unknown_keys_are_refused_with_the_expected_ones() -> None:
     assert _problems(lambda d: d["case"].update(colour="red")) == [
         "case.colour: unknown key; expected one of: name, country, description, source, "
         "currency, unit, usd_per_currency_unit, price_year, first_year, years, "
-        "first_year_discounted"
+        "first_year_discounted, residual_value"
     ]
     assert _problems(lambda d: d.update(extra={})) == [
         "extra: unknown key; expected one of: case, economic, financing, grid, carriers, "
-        "electricity, cobenefits, components, city, sensitivity, risk"
+        "electricity, cobenefits, components, fiscal, city, sensitivity, risk"
     ]
 
 

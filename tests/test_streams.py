@@ -169,8 +169,12 @@ def test_parametric_life_cut_at_the_horizon() -> None:
     s = _streams(_case([_component(life_years=10, om_amount=1.0)]))
     # Built in 2021; 10 years of life from 2022, but the case ends in 2028: 7 years.
     np.testing.assert_array_equal(s.operating_years, [0] + [1.0] * 7)
+    # Residual value, straight line (docs/methods.md section 2): the capital of _component()
+    # times 3 years of life left / 10, in the horizon's last year (2028).
     assert s.notes == [
-        "economic life 10 years cut at the case horizon after 7 operating years (no residual value)"
+        "economic life 10 years cut at the case horizon after 7 operating years; residual "
+        "value 0.3 (economic prices; 0.3 financial) in 2028 = capital x 3 years left / 10 "
+        "(straight line)"
     ]
 
 

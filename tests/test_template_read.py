@@ -125,7 +125,7 @@ def _bad(base: dict[str, Any], kind: str) -> tuple[bytes, str, str]:
 
     if kind == "required cell blank":
         d["case"]["name"] = ""
-        return written(at("case_name"), "missing")
+        return written(at("case_name"), "Case name: is missing; expected text")
     if kind == "text in a number cell":
         d["economic"]["discount_rate"] = "nine percent"
         return written(at("economic_discount_rate"), "number")
@@ -167,6 +167,31 @@ def _bad(base: dict[str, Any], kind: str) -> tuple[bytes, str, str]:
             lambda b: b.replace(b'<sheet name="Economic"', b'<sheet name="Econ"'),
         )
         return data, "Economic", "'Econ'"
+    # one kind per input block, each named at the very cell typed in and in words
+    if kind == "bad value in a table of named values":  # the value in B, not the name in A
+        d["components"][1]["capital"]["civil_works"] = -5.0
+        return written(at("components_2_capital", 1), "Capital cost (civil_works): -5 is out")
+    if kind == "bad name in a table of named values":
+        d["components"][1]["capital"] = {"x" * 65: 1.0}
+        return written(at("components_2_capital"), "a name of 65 characters is too long")
+    if kind == "bad value in a table of rows":  # financing sources: the typed member cell
+        d["financing"] = {"sources": [{"name": "ADB", "amount": "lots"}]}
+        return written(at("financing_sources", 1), "Amount, row 1: expected a number")
+    if kind == "bad value in a yearly row":
+        d["components"][0]["streams"]["capital"][2] = "eight"
+        return written(at("components_1_streams_capital", 2), "Capital cost, 2023: expected")
+    if kind == "bad value in a named yearly row":
+        d["components"][0]["streams"]["benefits"]["time_savings"][4] = "x"
+        return written(at("components_1_streams_benefits", 5), "Benefit (time_savings), 2025")
+    if kind == "share out of range":  # the share typed, not the row's first cell
+        d["components"][1]["disbursement"] = [0.4, 1.6]
+        return written(at("components_2_disbursement", 1), "between 0 and 1")
+    if kind == "shares that do not sum to 1":  # the last share typed
+        d["components"][1]["disbursement"] = [0.5, 0.3, 0.1]
+        return written(at("components_2_disbursement", 2), "shares sum to 0.9; expected 1")
+    if kind == "identifier in capitals":
+        d["components"][0]["id"] = "Bus Priority"
+        return written(at("components_1_id"), "expected lowercase letters, digits, - and _")
     if kind == "merged input cells":
         sheet, cell = names["case_country"]
         merge = f'<mergeCells count="1"><mergeCell ref="{cell}:{_shift(cell, 1)}"/></mergeCells>'
@@ -194,6 +219,14 @@ KINDS = [
     "1e308",
     "NaN typed in a number cell",
     "infinity in the file",
+    "bad value in a table of named values",
+    "bad name in a table of named values",
+    "bad value in a table of rows",
+    "bad value in a yearly row",
+    "bad value in a named yearly row",
+    "share out of range",
+    "shares that do not sum to 1",
+    "identifier in capitals",
 ]
 
 
@@ -237,7 +270,7 @@ def test_nan_or_inf_stored_in_the_xml_is_named_at_the_cell(tmp_path, capsys, bas
     path = tmp_path / "loan.xlsx"
     path.write_bytes(data)
     err = _check_refused(path, capsys, where, word)
-    assert err == [f"error: {path}: {where}: {word}"]
+    assert err == [f"error: {path}: {where}: Economic discount rate: {word}"]
 
 
 def test_every_problem_in_one_run(tmp_path, capsys, base):

@@ -287,8 +287,13 @@ def test_each_draw_is_its_scenario_and_its_eirr_numpy_financials():
 
 def test_draws_without_an_eirr_are_counted_with_a_reason():
     # benefits multiplied by 0: every draw's stream is costs only, no sign change
+    # (no residual value either: a residual at the horizon would be a late inflow)
     variables = [{"name": "benefits", "distribution": "uniform", "min": 0.0, "max": 0.0}]
-    result = appraisal.appraise(_risk_case(variables), risk_draws=500, risk_seed=1)
+    data = case_data("xiangtan")
+    data["risk"] = {"variables": variables, "correlations": []}
+    data["case"]["residual_value"] = "none"
+    case = parse_case(data)
+    result = appraisal.appraise(case, risk_draws=500, risk_seed=1)
     s = result.summary["risk"]
     assert s["eirr_undefined_draws"] == 500
     assert s["eirr_undefined_no_sign_change"] == 500 and s["eirr_undefined_other"] == 0

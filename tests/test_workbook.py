@@ -8,7 +8,8 @@ which the two engines add and discount, and LibreOffice's 15 significant digits
 in the saved file; a wrong formula misses it by far more.
 
 A JSON ``null`` (an IRR with no root or several, no WACC, ...) must be the
-error ``#N/A`` after recalculation; an empty JSON text is an empty cell.
+text ``n/a`` after recalculation (never the error ``#N/A``, which would print);
+an empty JSON text is an empty cell.
 
 All workbooks go through ONE ``soffice`` run (a session fixture) to keep the
 suite fast. Without LibreOffice the tests are skipped, except when the CI
@@ -212,7 +213,7 @@ def expected_names(summary: dict[str, Any]) -> dict[str, Any]:
 
 def _agrees(got: Any, want: Any) -> bool:
     if want is None:
-        return got == "#N/A"
+        return got == "n/a"
     if isinstance(want, bool):
         return got is want
     if isinstance(want, str):
@@ -269,15 +270,26 @@ def test_cached_values_equal_the_engine_before_recalculation(
     assert not _mismatches(_named_values(lo_run["in"][slug]), expected)
 
 
-def test_null_figures_show_na(lo_run: dict[str, Any]) -> None:
+def test_null_figures_show_n_a(lo_run: dict[str, Any]) -> None:
     # Net flows -100, 230, -132: IRRs 10% and 20% (engine: null with both roots).
     result = lo_run["results"]["variant-two-irrs"]
     comp = result.summary["components"][1]["economic"]
     assert comp["eirr_without_carbon"] is None
     assert comp["eirr_without_carbon_roots"] == pytest.approx([0.1, 0.2])
     values = _named_values(lo_run["out"]["variant-two-irrs"])
-    assert values["c_two_irrs_economic_eirr_without_carbon"] == "#N/A"
-    assert values["c_two_irrs_financial_fnpv"] == "#N/A"  # earns no revenue
+    assert values["c_two_irrs_economic_eirr_without_carbon"] == "n/a"
+    assert values["c_two_irrs_financial_fnpv"] == "n/a"  # earns no revenue
+    every = [v for path in lo_run["out"].values() for v in _named_values(path).values()]
+    assert "#N/A" not in every
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_master_check_passes_after_recalculation(lo_run: dict[str, Any], slug: str) -> None:
+    # LibreOffice recalculates the live checks (discount rate at most 15%; NPV at the
+    # EIRR within 1e-4 of the PV of costs): every shipped case and variant passes them.
+    assert _named_values(lo_run["out"][slug])["checks_all_pass"] is True
+    wb = openpyxl.load_workbook(lo_run["out"][slug], data_only=True)
+    assert wb.sheetnames[0] == "About"
 
 
 def test_timing_conventions_give_different_npvs(lo_run: dict[str, Any]) -> None:

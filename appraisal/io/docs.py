@@ -28,8 +28,11 @@ column) is in the case's currency and money unit (`case.unit`) at constant
 prices of `case.price_year`; a stream is a list with one value per year from
 `case.first_year` (a shorter list means 0 after it, a longer one is an error).
 `[]` marks an array of tables (`[[components]]`), `*` a name you choose.
-Any problem is reported as `error: <file>: <key path>: <what is wrong; what is
-expected>` and the exit code is 2.
+The label is the field in words: the input template shows it beside each input
+cell and names the field with it in a message. Any problem is reported as
+`error: <file>: <key path>: <what is wrong; what is expected>` (in a template,
+`error: <file>: <Sheet!Cell>: <label>: <what is wrong; what is expected>`) and
+the exit code is 2.
 
 A component is written in one of two forms:
 
@@ -102,14 +105,18 @@ def case_format_markdown() -> str:
             section = top
             lines.append(f"\n### `{top}`\n")
             lines.append(
-                "| key | type | unit | required / default | bounds or choices | description |"
+                "| key | label | type | unit | required / default | bounds or choices "
+                "| description |"
             )
-            lines.append("|---|---|---|---|---|---|")
+            lines.append("|---|---|---|---|---|---|---|")
         req = "**required**" if f.required else _value(f.default)
         desc = f.description.replace("|", "\\|")
         if f.example is not None:
             desc += f" Example: {_value(f.example)}."
-        lines.append(f"| `{f.key}` | {f.type} | {f.unit} | {req} | {_bounds(f)} | {desc} |")
+        label = _cell(f.label)
+        lines.append(
+            f"| `{f.key}` | {label} | {f.type} | {f.unit} | {req} | {_bounds(f)} | {desc} |"
+        )
     return "\n".join(lines) + "\n"
 
 

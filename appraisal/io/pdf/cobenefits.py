@@ -21,11 +21,20 @@ def cobenefits_section(result: AppraisalResult, n: layout.Numbering) -> list[Flo
     cb_case = result.case.cobenefits
     story: list[Flowable] = [
         p(
-            "Construction job-years are the investment (US$ million, financial prices) times an "
-            f"employment factor of {layout.given(cb_case.jobs_construction_per_musd)} job-years "
-            f"per US$ million and a local share of {fmt.rate(cb_case.jobs_local_share)}, plus "
-            "indirect (supply-chain) and induced jobs; operation jobs are per year of operation. "
-            "The figures are gross jobs: jobs displaced elsewhere are not netted out."
+            "Construction job-years are the capital that creates construction work (US$ "
+            "million, financial prices: every category but land and resettlement, net of its "
+            f"tax share; {fmt.money(s['cobenefits']['jobs_construction_capital'])} "
+            f"{meta.money} for the program) times an employment factor of "
+            f"{layout.given(cb_case.jobs_construction_per_musd)} job-years per US$ million and "
+            f"a local share of {fmt.rate(cb_case.jobs_local_share)}"
+            + (
+                ", plus indirect (supply-chain) and induced jobs by their multipliers"
+                if cb_case.jobs_factor_basis == "direct"
+                else "; the factor already counts supply-chain (indirect) jobs, so no "
+                "multiplier is added and induced jobs are not estimated"
+            )
+            + "; operation jobs are per year of operation. The figures are gross jobs: jobs "
+            "displaced elsewhere are not netted out."
         )
     ]
     jobs = [  # (header, width [pt], key in the cobenefits block)

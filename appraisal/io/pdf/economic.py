@@ -44,7 +44,7 @@ def economic_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowa
     t = layout.yearly_table(
         econ,
         [
-            ("capital", "Capital", 56, fmt.money),
+            ("capital", "Capital net of residual", 56, fmt.money),
             ("operating", "O&M", 56, fmt.money),
             ("costs", "Total costs", 60, fmt.money),
             ("benefits_without_carbon", "Benefits excl. carbon", 66, fmt.money),
@@ -80,6 +80,7 @@ def economic_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowa
         + ("Benefits include the pollutant damage avoided. " if e["pollutants_in_eirr"] else "")
         + "Present values and EIRR as in the JSON summary.",
     )
+    story.append(p(_residual_text(result), "small"))
     chart = charts.cash_flow_chart(
         [int(y) for y in econ.index],
         [
@@ -119,4 +120,73 @@ def economic_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowa
                 reasons.append(f"{label}, {key.replace('_', ' ')}: {ee[f'{key}_reason']}{extra}")
     for r in dict.fromkeys(reasons):
         story.append(p(r, "small"))
+    story += _carbon_paths(result, n)
     return story
+
+
+def _carbon_paths(result: AppraisalResult, n: layout.Numbering) -> list[Flowable]:
+    """The compared carbon paths and the switching multiple (docs/methods.md section 2)."""
+    meta, s = result.case.meta, result.summary
+    rows = [
+        [
+            r["path"],
+            r["currency"],
+            str(r["path_price_year"]),
+            fmt.format_value("ratio4", r["exchange_rate"]),
+            fmt.format_value("ratio4", r["deflator"])
+            + ("" if r["deflator_stated"] else " (not stated)"),
+            fmt.money(r["enpv"]),
+            fmt.rate(r["eirr"]),
+        ]
+        for r in s["carbon"]["paths"]
+    ]
+    story: list[Flowable] = []
+    if rows:
+        t = layout.table(
+            ["Carbon path", "Currency", "Price year", "Exchange rate", "Deflator", "ENPV", "EIRR"],
+            rows,
+            [92, 44, 44, 58, 70, 62, 48],
+        )
+        story += layout.captioned(
+            f"{n.table()}: The program with each carbon path compared ({meta.money})",
+            t,
+            f"Each path converted into {meta.currency} (exchange rate: {meta.currency} per unit "
+            "of the path's currency) and the case's prices (deflator); sources and bases in "
+            "docs/methods.md section 2.",
+        )
+    e = s["economic"]
+    m = e["carbon_switching_multiple"]
+    story.append(
+        p(
+            f"The ENPV with carbon is zero at {fmt.ratio(m)} times the chosen carbon path "
+            f"({s['carbon_price']['path']})."
+            if m is not None
+            else f"No multiple of the chosen carbon path makes the ENPV zero: "
+            f"{e['carbon_switching_multiple_reason']}.",
+            "small",
+        )
+    )
+    return story
+
+
+def _residual_text(result: AppraisalResult) -> str:
+    """What the residual value adds, by component (docs/methods.md section 2)."""
+    meta = result.case.meta
+    pv = result.summary["economic"]["pv_residual_value"]
+    parts = [
+        f"{c.name} {fmt.money(c.summary['economic']['pv_residual_value'])}"
+        for c in result.components
+        if c.summary["economic"]["pv_residual_value"]
+    ]
+    if meta.residual_value == "none":
+        return (
+            "No residual value is counted (case.residual_value is 'none'): assets with "
+            "life left at the horizon are valued at zero."
+        )
+    if not parts:
+        return "No asset has life left at the horizon: there is no residual value."
+    return (
+        f"Assets with life left at the horizon keep a residual value (straight line: capital "
+        f"x years left / life), counted as a negative capital cost in {meta.last_year}; its "
+        f"present value, {fmt.money(pv)}, is netted in the PV of costs: " + "; ".join(parts) + "."
+    )

@@ -1,8 +1,10 @@
 """Section 4 of the PDF annex: the financial analysis of the revenue-earning parts.
 
-ADB's WACC table (``wacc_table``), the financial cash flow (``program.financial``)
-with the FNPV and FIRR of the JSON summary, and the loan schedule with the debt
-service coverage ratio (``loan_schedule``, in nominal terms).
+ADB's WACC table (``wacc_table``), the financial cash flow after income tax
+(``program.financial``) with the FNPV and FIRR of the JSON summary, the loan
+schedule (``loan_schedule``, nominal), each revenue-earning entity's WACC, FIRR
+and lowest DSCR on its on-lent loan, and the fiscal burden on the city's budget
+(``result.fiscal``; docs/methods.md section 3).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from reportlab.platypus import CondPageBreak, Flowable
 
 from appraisal import formatting as fmt
 from appraisal.io.pdf import layout
+from appraisal.io.pdf.fiscal import entity_tables, fiscal_tables
 from appraisal.io.pdf.styles import FRAME_W, p
 from appraisal.result import AppraisalResult
 
@@ -88,19 +91,21 @@ def financial_section(result: AppraisalResult, n: layout.Numbering) -> list[Flow
         t2 = layout.yearly_table(
             fin,
             [
-                ("capital", "Capital", 90, fmt.money),
-                ("operating", "O&M", 90, fmt.money),
-                ("revenue", "Revenue", 90, fmt.money),
-                ("net", "Net cash flow", 100, fmt.money),
+                ("capital", "Capital", 66, fmt.money),
+                ("operating", "O&M", 66, fmt.money),
+                ("revenue", "Revenue", 66, fmt.money),
+                ("income_tax", "Income tax", 66, fmt.money),
+                ("residual_value", "Residual value", 66, fmt.money),
+                ("net", "Net cash flow after tax", 80, fmt.money),
             ],
-            year_width=110,
+            year_width=70,
             totals=[
                 [
                     f"PV at WACC {fmt.rate(f['wacc'])}" if f["wacc"] is not None else "FNPV",
-                    *[""] * 3,
+                    *[""] * 5,
                     fmt.money(f["fnpv"]),
                 ],
-                ["FIRR", *[""] * 3, fmt.rate(f["firr"])],
+                ["FIRR", *[""] * 5, fmt.rate(f["firr"])],
             ],
         )
         story.append(CondPageBreak(120))
@@ -124,10 +129,6 @@ def financial_section(result: AppraisalResult, n: layout.Numbering) -> list[Flow
         ]
         if "interest_capitalized" in sched and (sched["interest_capitalized"] != 0).any():
             spec.insert(3, ("interest_capitalized", "Interest capitalized", fmt.money))
-        if "cash_available" in sched:
-            spec.append(("cash_available", "Cash available", fmt.money))
-        if "dscr" in sched:
-            spec.append(("dscr", "DSCR", fmt.ratio))
         year_width = 36.0
         rest = (FRAME_W - year_width) / len(spec)
         t3 = layout.yearly_table(
@@ -145,8 +146,9 @@ def financial_section(result: AppraisalResult, n: layout.Numbering) -> list[Flow
         story += layout.captioned(
             f"{n.table()}: Loan schedule and debt service coverage ({meta.money})",
             t3,
-            terms
-            + "DSCR = (revenue - O&M of the revenue-earning parts) / debt service; lowest DSCR "
-            f"{fmt.ratio(f.get('dscr_min'))}. The loan is in nominal terms, the cash flows real.",
+            terms + "Nominal terms. The loan as a whole gets no DSCR: it mostly finances public "
+            "goods; the entities' DSCRs and the fiscal burden follow.",
         )
+    story += entity_tables(result, n)
+    story += fiscal_tables(result, n)
     return story

@@ -37,6 +37,19 @@ def ghg_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowable]:
             "tonnes avoided, at the same discount rate; a negative cost is a net saving."
         )
     ]
+    excluded = s["abatement"].get("excluded_components") or []
+    if excluded:
+        names = {c.id: c.name for c in result.components}
+        story.append(
+            p(
+                "The program's abatement cost counts only the components that avoid tonnes; "
+                "left out (no emission reduction, or an increase): "
+                + "; ".join(names.get(i, i) for i in excluded)
+                + ". Their benefits would otherwise lower, or their costs raise, the cost of "
+                "tonnes they do not avoid.",
+                "small",
+            )
+        )
     if case.grid.source:
         story.append(p(f"Grid emission factors: {case.grid.source}", "small"))
     t = layout.yearly_table(

@@ -16,11 +16,12 @@ from typing import Any
 
 import pandas as pd
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from appraisal import formatting as fmt
-from appraisal.io.pdf.fonts import BODY_BOLD, BODY_FONT, markup
-from appraisal.io.pdf.styles import FRAME_W, NAVY, RULE, ZEBRA, p, pm, styles
+from appraisal.io.pdf.fonts import BODY_BOLD, BODY_FONT, markup, register_fonts
+from appraisal.io.pdf.styles import FRAME_H, FRAME_W, NAVY, RULE, ZEBRA, p, pm, styles
 from appraisal.result import AppraisalResult
 
 Formatter = Callable[[float | None], str]
@@ -81,13 +82,21 @@ def given(value: float) -> str:
 
 
 def change(value: Any, unit: str) -> str:
-    """A sensitivity change or switching value: a decimal as a rate, years as years."""
-    if isinstance(value, str):
-        return value
-    v = num(value)
-    if unit == "years":
-        return fmt.DASH if v is None else f"{fmt.ratio(v)} years"
-    return fmt.rate(v)
+    """A sensitivity test's change as the terminal shows it: +10%, +1 yr ("" for none).
+
+    >>> change(0.1, "decimal"), change(1.0, "years"), change(None, "decimal")
+    ('+10%', '+1 yr', '')
+    """
+    return value if isinstance(value, str) else fmt.change(num(value), unit)
+
+
+def switching(value: Any, unit: str) -> str:
+    """A switching value as the terminal shows it: +49.1%, 0.63 yr, n/a.
+
+    >>> switching(0.491, "decimal"), switching(0.634, "years"), switching(None, "years")
+    ('+49.1%', '0.63 yr', 'n/a')
+    """
+    return value if isinstance(value, str) else fmt.switching_value(num(value), unit)
 
 
 def yes(flag: bool) -> str:
@@ -130,8 +139,7 @@ def table(
                 for i, c in enumerate(r)
             ]
         )
-    scale = FRAME_W / sum(widths) if sum(widths) > FRAME_W else 1.0
-    t = Table([head, *body], colWidths=[w * scale for w in widths], repeatRows=1, hAlign="LEFT")
+    t = Table([head, *body], colWidths=fit_widths(header, widths), repeatRows=1, hAlign="LEFT")
     style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), BODY_FONT, 7.5),
         ("BACKGROUND", (0, 0), (-1, 0), NAVY),
@@ -155,6 +163,44 @@ def table(
         ]
     t.setStyle(TableStyle(style))
     return t
+
+
+HEAD_SIZE = 7.2  # font size of a table header [pt] (styles.py, "head")
+PADDING = 3.5  # left and right padding of a cell [pt]
+
+
+def header_width(text: str) -> float:
+    """Width [pt] of the longest word of a header: its column wraps at spaces only.
+
+    >>> round(header_width("Commitment fee"), 1) > round(header_width("fee"), 1)
+    True
+    """
+    register_fonts()
+    words = text.split() or [""]
+    return max(stringWidth(w, BODY_BOLD, HEAD_SIZE) for w in words) + 2 * PADDING + 1.0
+
+
+def fit_widths(header: Sequence[str], widths: Sequence[float]) -> list[float]:
+    """Column widths [pt] no narrower than their header's longest word, within the frame.
+
+    A column too narrow for a header word is widened (a header breaks at spaces,
+    never inside a word: "Commitment fee", not "Commitm / ent fee"); when the
+    table is then wider than the frame, the columns with room to spare give it up
+    in proportion to their spare width.
+
+    >>> fit_widths(["Year", "Commitment fee"], [40, 30])[1] > 30
+    True
+    """
+    least = [header_width(h) for h in header]
+    out = [max(w, lo) for w, lo in zip(widths, least, strict=True)]
+    over = sum(out) - FRAME_W
+    spare = sum(w - lo for w, lo in zip(out, least, strict=True))
+    if over > 0 and spare > 0:
+        cut = min(1.0, over / spare)
+        out = [w - (w - lo) * cut for w, lo in zip(out, least, strict=True)]
+    if sum(out) > FRAME_W:  # even the header words do not fit: scale all down
+        out = [w * FRAME_W / sum(out) for w in out]
+    return out
 
 
 def yearly_table(
@@ -215,12 +261,19 @@ def _at(block: dict[str, Any], path: str) -> Any:
 
 
 def captioned(caption: str, flowable: Flowable, note: str = "") -> list[Flowable]:
-    """Caption above a table or chart; a source note below."""
+    """Caption above a table or chart; a source note below.
+
+    A table of up to a third of a page is kept on one page with its caption and
+    note (no caption or note left alone at a page's foot or head); a longer one
+    flows over pages with its header repeated.
+    """
     out: list[Flowable] = [pm(markup(caption), "caption"), flowable]
     if note:
         out.append(p(note, "note"))
     else:
         out.append(Spacer(1, 8))
+    if isinstance(flowable, Table) and flowable.wrap(FRAME_W, FRAME_H)[1] <= FRAME_H / 3:
+        return [KeepTogether(out)]  # (a KeepTogether inside another would never fit)
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable
 
 from appraisal import formatting as fmt
+from appraisal.checks import check_label
 from appraisal.io.pdf import layout
 from appraisal.io.pdf.fonts import markup
 from appraisal.io.pdf.styles import p, pm
@@ -69,7 +70,7 @@ def method_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowabl
         ["Shadow wage rate factor (SWRF)", layout.given(e.swrf), e.sources.get("swrf", "")],
         [
             "Carbon value",
-            f"{cp['path']}: {cp['description']} (path in {cp['path_price_year']} prices, "
+            f"{cp['description']} (path in {cp['path_price_year']} prices, "
             f"deflator {layout.given(cp['deflator'])})",
             cp.get("source", "") or e.sources.get("carbon_price", ""),
         ],
@@ -156,7 +157,7 @@ def checks_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowabl
     story: list[Flowable] = []
     checks = result.summary["checks"]
     if checks:
-        rows = [[c["severity"], c["code"], c["message"]] for c in checks]
+        rows = [[c["severity"], check_label(c["code"]), c["message"]] for c in checks]
         t = layout.table(["Severity", "Check", "Finding"], rows, [52, 86, 344], text_cols=(0, 1, 2))
         story += layout.captioned(f"{n.table()}: Findings of the automatic checks", t)
     else:

@@ -51,16 +51,16 @@ def _sensitivity(
     ]
     tab = sens.table
     rows = []
-    for i, r in enumerate(tab.itertuples(index=False)):
+    for r in tab.itertuples(index=False):
         unit = sens.units.get(str(r.test), "decimal")
         rows.append(
             [
                 str(r.test),
-                "" if i == 0 and layout.num(r.change) is None else layout.change(r.change, unit),
+                layout.change(r.change, unit),
                 fmt.money(layout.num(r.enpv)),
                 fmt.rate(layout.num(r.eirr)),
                 fmt.ratio(layout.num(r.sensitivity_indicator)),
-                layout.change(r.switching_value, unit),
+                layout.switching(r.switching_value, unit),
             ]
         )
     t = layout.table(

@@ -22,6 +22,7 @@ MARGIN_X = 20 * mm
 MARGIN_TOP = 20 * mm
 MARGIN_BOTTOM = 22 * mm
 FRAME_W = PAGE[0] - 2 * MARGIN_X
+FRAME_H = PAGE[1] - MARGIN_TOP - MARGIN_BOTTOM  # the text frame's height [pt] (about)
 
 # Colours: a restrained palette that prints well in greyscale.
 NAVY = colors.HexColor("#1F3B5A")

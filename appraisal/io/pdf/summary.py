@@ -30,7 +30,21 @@ def title_page(result: AppraisalResult) -> list[Flowable]:
         ["Economic discount rate (real)", fmt.rate(e["discount_rate"])],
         ["FIRR of the revenue-earning parts", fmt.rate(f["firr"])],
         ["WACC (real)", fmt.rate(f["wacc"])],
-        ["Lowest debt service coverage ratio", fmt.ratio(f.get("dscr_min"))],
+        # No DSCR for the sovereign loan (docs/methods.md section 3): each revenue-earning
+        # entity's on its on-lent part, and the borrower's fiscal burden.
+        *(
+            [f"Lowest DSCR, {c['name']} (on-lent loan)", fmt.ratio(c["financial"]["dscr_min"])]
+            for c in result.summary["components"]
+            if c["financial"].get("dscr_min") is not None
+        ),
+        *(
+            [
+                f"Highest fiscal burden, share of budget revenue ({fiscal['burden_share_year']})",
+                fmt.rate(fiscal["burden_share_max"]),
+            ]
+            for fiscal in [result.summary.get("fiscal")]
+            if fiscal and fiscal.get("burden_share_max") is not None
+        ),
         [
             "GHG emission reduction over the appraisal period, tCO2e",
             fmt.tonnes(g["reduction_tco2e_total"]),
@@ -109,7 +123,9 @@ def project_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowab
             Paragraph("<b>Program</b>", st["cell"]),
             fmt.money(layout.num(result.program.capital_cost)),
             fmt.money(s["economic"]["pv_costs"]),
-            layout.yes(s["financial"]["revenue_earning"]),
+            # the program is not one part: say how many of its parts earn revenue
+            f"{sum(bool(c['financial']['revenue_earning']) for c in s['components'])} "
+            f"of {len(s['components'])}",
         ]
     )
     t = layout.table(

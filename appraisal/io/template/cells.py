@@ -46,6 +46,7 @@ class Reader:
     streams: dict[str, list[tuple[str, Loc]]] = dc_field(default_factory=dict)
     problems: list[tuple[Loc, str, str]] = dc_field(default_factory=list)
     broken: list[str] = dc_field(default_factory=list)  # data paths of unreadable sheets
+    words: dict[Loc, str] = dc_field(default_factory=dict)  # the field of a cell, in words
 
     def loc(self, sheet: str, row: int, col: int) -> tuple[str, Loc]:
         idx = self.sheet_names.index(sheet) if sheet in self.sheet_names else 999
@@ -61,6 +62,15 @@ class Reader:
 
     def record(self, path: Path, sheet: str, row: int, col: int) -> None:
         self.where[format_path(path)] = self.loc(sheet, row, col)
+
+    def name(self, sheet: str, row: int, col: int, words: str) -> None:
+        """Say in words which field the cell (row, col) holds, for its messages."""
+        self.words[self.loc(sheet, row, col)[1]] = words
+
+    def message(self, key: Loc, message: str) -> str:
+        """``message`` about the cell ``key``, naming its field in words when known."""
+        words = self.words.get(key)
+        return f"{words}: {message}" if words else message
 
 
 class _Blank:

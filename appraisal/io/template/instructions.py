@@ -7,6 +7,8 @@ from typing import Any
 from openpyxl.styles import Font
 
 from appraisal.io.template.layout import FORMAT, Sheet
+from appraisal.io.template.printing import fit_rows, print_setup
+from appraisal.io.template.styles import WRAP
 from appraisal.io.xlsx_common import set_text
 
 __all__ = ["write_instructions"]
@@ -81,6 +83,9 @@ def write_instructions(ws: Any, sheets: list[Sheet]) -> None:
     for i, (text, bold) in enumerate(lines, start=1):
         cell = ws.cell(i, 1)
         set_text(cell, text)
+        cell.alignment = WRAP
         if bold:
             cell.font = Font(bold=True, size=14 if i == 1 else 11)
-    ws.column_dimensions["A"].width = 120
+    ws.column_dimensions["A"].width = 100
+    fit_rows(ws)
+    print_setup(ws, "", None, yearly=False, last_column=1)

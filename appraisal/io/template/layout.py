@@ -40,7 +40,7 @@ __all__ = [
     "template_locations",
 ]
 
-FORMAT = "appraisal-input-template/1"
+FORMAT = "appraisal-input-template/2"  # 2: labels in words (was: schema keys)
 LAYOUT_SHEET = "_layout"
 INSTRUCTIONS = "Instructions"
 # Largest magnitude of any number read from a template: the widest bound in the
@@ -133,6 +133,7 @@ class Item:
     source: Path | None = None  # where the Source cell's text goes
     years: str = ""  # years header: "stream" (calendar years) or "shares" (1, 2, ...)
     taken: frozenset[str] = frozenset()  # sources block: names held by Source cells
+    depth: int = 0  # tables it sits in on its sheet (the label is indented this much)
 
     @property
     def rows(self) -> int:
@@ -167,12 +168,14 @@ class _Walker:
         self.cap = cap
         self.items: list[Item] = []
         self.row = FIRST_ROW
+        self.depth = 0
 
     def add(self, item: Item) -> None:
+        item.depth = self.depth if item.kind not in ("title", "element") else self.depth - 1
         self.items.append(item)
         self.row += item.rows
 
-    def table(self, key: str, path: Path, prefix: str) -> None:
+    def table(self, key: str, path: Path) -> None:
         kids = children(key)
         if any(k.name == "*" for k in kids):
             raise TemplateLayoutError(f"{key}: named fields and '*' members in one table")
@@ -193,11 +196,11 @@ class _Walker:
 
         for k in kids:
             if k.type in SCALARS:
-                self.add(Item("scalar", self.row, k, (*path, k.name), prefix + k.name))
+                self.add(Item("scalar", self.row, k, (*path, k.name), k.words))
                 self.items[-1].source = source_of(k.name)
             elif k.type in PATHS:
                 n = self.cap((*path, k.name), PATH_COLUMNS)
-                self.add(Item("path", self.row, k, (*path, k.name), prefix + k.name, n=n))
+                self.add(Item("path", self.row, k, (*path, k.name), k.words, n=n))
                 self.items[-1].source = source_of(k.name)
         last = ""
         for k in kids:
@@ -205,12 +208,12 @@ class _Walker:
                 if k.type != last:
                     self.add(Item("years", self.row, k, path, "", years=k.type))
                     last = k.type
-                label = prefix + k.name + (f" [{k.unit}]" if k.unit else "")
+                label = k.words + (f" [{k.unit}]" if k.unit else "")
                 self.add(Item("stream", self.row, k, (*path, k.name), label))
         for k in kids:
             if k.type in ("table", "array"):
                 src = source_of(k.name) if k is not sources else None
-                self.block(k, (*path, k.name), prefix + k.name, src)
+                self.block(k, (*path, k.name), k.words, src)
             elif k.type not in SCALARS | PATHS | LISTS:
                 raise TemplateLayoutError(f"{k.key}: type {k.type} has no template layout")
 
@@ -220,8 +223,10 @@ class _Walker:
                 # elements holding tables or rows: one section of rows per element
                 for i in range(self.cap(path, ELEMENTS)):
                     elem = f"{label} {i + 1}"
+                    self.depth += 1
                     self.add(Item("element", self.row, k, (*path, i), elem))
-                    self.table(k.key + "[]", (*path, i), elem + ".")
+                    self.table(k.key + "[]", (*path, i))
+                    self.depth -= 1
                 return
             n = self.cap(path, BLOCK_ROWS)
             members = children(k.key + "[]")
@@ -231,8 +236,10 @@ class _Walker:
         kids = children(k.key)
         wild = next((c for c in kids if c.name == "*"), None)
         if wild is None:
+            self.depth += 1
             self.add(Item("title", self.row, k, path, label, source=source))
-            self.table(k.key, path, label + ".")
+            self.table(k.key, path)
+            self.depth -= 1
             return
         if len(kids) > 1:
             raise TemplateLayoutError(f"{k.key}: named fields and '*' members in one table")
@@ -263,19 +270,19 @@ def build_layout(cap: Callable[[Path, int], int], elements: Callable[[Path], int
             w = _Walker(cap)
             kids = children(f.key)
             if any(k.name == "*" for k in kids):
-                w.block(f, path, f.name, None)
+                w.block(f, path, f.words, None)
             else:
-                w.table(f.key, path, "")
+                w.table(f.key, path)
             sheets.append(Sheet(_sheet_title(f), f, path, _sheet_title(f), w.items))
         elif f.type == "array" and _is_scalar_record(f.key + "[]"):
             w = _Walker(cap)
-            w.block(f, path, f.name, None)
+            w.block(f, path, f.words, None)
             sheets.append(Sheet(_sheet_title(f), f, path, _sheet_title(f), w.items))
         elif f.type == "array":
             singular = _sheet_title(f).removesuffix("s")
             for i in range(elements(path)):
                 w = _Walker(cap)
-                w.table(f.key + "[]", (*path, i), "")
+                w.table(f.key + "[]", (*path, i))
                 name = f"{singular} {i + 1}"
                 sheets.append(Sheet(name, f, (*path, i), name, w.items))
         else:
@@ -304,7 +311,7 @@ def labels(item: Item) -> Iterator[tuple[int, int, str]]:
         yield r + 1, A, "name" if item.named else "#"
         yield r + 2, A, "unit"
         for j, m in enumerate(item.members):
-            yield r + 1, B + j, m.name
+            yield r + 1, B + j, m.words
         if not item.named:
             for i in range(item.n):
                 yield r + 3 + i, A, str(i + 1)

@@ -51,9 +51,17 @@ from appraisal.io.template.layout import (
 )
 from appraisal.io.template.unread import check_unread, moved_label, sheets_to_read
 from appraisal.io.xlsx_safety import WorkbookRefused, load_workbooks
-from appraisal.schema import Problem, children, validate
+from appraisal.schema import Problem, children, key_problem, validate
 
 __all__ = ["read_template"]
+
+
+def _year_words(rd: Reader, j: int, kind: str) -> str:
+    """The j-th yearly cell in words: its calendar year when the case gives the first."""
+    first = get_path(rd.data, ("case", "first_year"))
+    if kind == "stream" and isinstance(first, int) and not isinstance(first, bool):
+        return str(first + j)
+    return f"year {j + 1}"
 
 
 def _read_item(rd: Reader, wsf: Any, wsv: Any, it: Item) -> None:
@@ -61,13 +69,16 @@ def _read_item(rd: Reader, wsf: Any, wsv: Any, it: Item) -> None:
     root = rd.data
     if it.source is not None:
         rd.record(it.source, sheet, r, D)
+        rd.name(sheet, r, D, f"{f.words} (source)")
         v = read_cell(rd, wsf, wsv, r, D, what="text")
         if v is not BLANK:
             put_path(root, it.source, name_of(v))
     if it.kind in ("title", "element"):
         rd.record(it.path, sheet, r, A)
+        rd.name(sheet, r, A, it.label)
     elif it.kind == "scalar":
         rd.record(it.path, sheet, r, B)
+        rd.name(sheet, r, B, f.words)
         v = read_cell(rd, wsf, wsv, r, B, what=describe(f))
         if v is not BLANK:
             put_path(root, it.path, coerce(f, v))
@@ -79,6 +90,7 @@ def _read_item(rd: Reader, wsf: Any, wsv: Any, it: Item) -> None:
         rd.streams[format_path(it.path)] = cells
         for j, c in enumerate(cells):
             rd.where[f"{format_path(it.path)}[{j}]"] = c
+            rd.name(sheet, r, B + j, f"{f.words}, {_year_words(rd, j, f.type)}")
         values = read_row(rd, wsf, wsv, r, B)
         if values:
             put_path(root, it.path, values)
@@ -90,9 +102,12 @@ def _read_path(rd: Reader, wsf: Any, wsv: Any, it: Item) -> None:
     """A path: one value in the value cell, or a table of years and values below it."""
     sheet, r, f = wsf.title, it.row, it.field
     rd.record(it.path, sheet, r, B)
+    rd.name(sheet, r, B, f.words)
     const = read_cell(rd, wsf, wsv, r, B, what=describe(f))
     table: dict[str, Any] = {}
     for j in range(it.n):
+        rd.name(sheet, r + 1, B + j, f"{f.words}, year")
+        rd.name(sheet, r + 2, B + j, f"{f.words}, value")
         year = read_cell(rd, wsf, wsv, r + 1, B + j, what="a year")
         value = read_cell(rd, wsf, wsv, r + 2, B + j, what="a number")
         if year is BLANK and value is BLANK:
@@ -122,6 +137,19 @@ def _read_path(rd: Reader, wsf: Any, wsv: Any, it: Item) -> None:
         put_path(rd.data, it.path, table)
 
 
+def _name_values(rd: Reader, sheet: str, row: int, it: Item, whose: str) -> None:
+    """Name in words the value cells of one row of a block (``whose``: the row's name)."""
+    if it.kind == "wild_scalar":
+        rd.name(sheet, row, B, f"{it.field.words}{whose}")
+    elif it.kind == "wild_stream":
+        for j in range(YEAR_COLUMNS):
+            year = _year_words(rd, j, it.field.type)
+            rd.name(sheet, row, B + j, f"{it.field.words}{whose}, {year}")
+    else:
+        for j, m in enumerate(it.members):
+            rd.name(sheet, row, B + j, f"{m.words}{whose}")
+
+
 def _read_block(rd: Reader, wsf: Any, wsv: Any, it: Item) -> None:
     sheet, r, f = wsf.title, it.row, it.field
     root = rd.data
@@ -133,7 +161,10 @@ def _read_block(rd: Reader, wsf: Any, wsv: Any, it: Item) -> None:
     count = 0
     for i in range(it.n):
         row = first + i
+        rd.name(sheet, row, A, f"{it.label}, name")
         name = read_cell(rd, wsf, wsv, row, A, what="a name") if named else BLANK
+        whose = f" ({name_of(name)[:40]})" if name is not BLANK else f", row {i + 1}"
+        _name_values(rd, sheet, row, it, whose)
         if it.kind == "wild_scalar":
             values: Any = read_cell(rd, wsf, wsv, row, B, what=describe(f))
             empty = values is BLANK
@@ -153,6 +184,10 @@ def _read_block(rd: Reader, wsf: Any, wsv: Any, it: Item) -> None:
                 rd.problem(sheet, row, A, "is blank; expected the name of the values on this row")
                 continue
             key = name_of(name)
+            bad = key_problem(key)
+            if bad is not None:
+                rd.problem(sheet, row, A, bad)
+                continue
             if key in seen:
                 rd.problem(sheet, row, A, f"{key!r} is given twice; expected each name once")
                 continue
@@ -160,10 +195,11 @@ def _read_block(rd: Reader, wsf: Any, wsv: Any, it: Item) -> None:
             path: Path = (*it.path, key)
         else:
             path = (*it.path, count)
-        rd.record(path, sheet, row, A if named else B)
+        # a problem with a value names the cell it was typed in: B, not the name in A
+        rd.record(path, sheet, row, B if it.kind == "wild_scalar" or not named else A)
         if it.kind == "wild_scalar":
             if empty:
-                rd.problem(sheet, row, B, f"is blank; expected {describe(f)} for {key!r}")
+                rd.problem(sheet, row, B, f"is blank; expected {describe(f)}")
                 continue
             put_path(root, path, coerce(f, values))
         elif it.kind == "wild_stream":
@@ -279,6 +315,24 @@ def _locate(rd: Reader, path: str) -> tuple[str, Loc]:
         else:
             break
     return "(workbook)", (998, 0, 0)
+
+
+def _share_cell(rd: Reader, p: Problem) -> tuple[str, Loc] | None:
+    """The cell typed in for a problem with a row of shares, else None.
+
+    A share out of 0..1 is named at the first such share; shares that do not sum
+    to 1 at the last share typed (the validator names the whole row).
+    """
+    cells = rd.streams.get(p.path)
+    values = get_path(rd.data, tuple(_split(p.path)))
+    if cells is None or not isinstance(values, list) or not values:
+        return None
+    if p.message.startswith("shares must each be between"):
+        bad = [j for j, v in enumerate(values) if isinstance(v, int | float) and not 0 <= v <= 1]
+        return cells[bad[0]] if bad and bad[0] < len(cells) else None
+    if p.message.startswith("shares sum to"):
+        return cells[min(len(values), len(cells)) - 1]
+    return None
 
 
 def _split(path: str) -> list[str | int]:
@@ -433,11 +487,11 @@ def _finish(rd: Reader) -> Case:
     for p in found:
         if under_broken(p.path):
             continue
-        text, key = _locate(rd, p.path)
+        text, key = _share_cell(rd, p) or _locate(rd, p.path)
         if key in reader_cells:
             continue
         problems.append((key, text, p.message))
     if problems:
         problems.sort(key=lambda x: x[0])
-        raise CaseError(rd.source, [Problem(t, m) for _, t, m in problems])
+        raise CaseError(rd.source, [Problem(t, rd.message(k, m)) for k, t, m in problems])
     return parse_case(rd.data, source=rd.source, locate=_locate_factory(rd))

@@ -30,11 +30,14 @@ class CellStyles:
     """
 
     def __init__(self) -> None:
-        self._saved: dict[str, Any] = {}
+        self._saved: dict[tuple[str, str], Any] = {}
 
-    def apply(self, cell: Any, kind: str) -> None:
-        """Style ``cell`` as ``kind`` ('input' or 'head')."""
-        saved = self._saved.get(kind)
+    def apply(self, cell: Any, kind: str, number_format: str = "General") -> None:
+        """Style ``cell`` as ``kind`` ('input' or 'head') showing numbers as ``number_format``.
+
+        The format ``"@"`` marks a text input: General, wrapped at the column width.
+        """
+        saved = self._saved.get((kind, number_format))
         if saved is not None:
             cell._style = copy.copy(saved)
             return
@@ -45,4 +48,8 @@ class CellStyles:
         else:
             cell.font = BOLD
             cell.fill = HEAD_FILL
-        self._saved[kind] = copy.copy(cell._style)
+        if number_format == "@":
+            cell.alignment = WRAP
+        else:
+            cell.number_format = number_format
+        self._saved[(kind, number_format)] = copy.copy(cell._style)

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
@@ -40,6 +41,13 @@ from appraisal.io.template.layout import (
     input_cells,
     labels,
 )
+from appraisal.io.template.printing import (
+    YEAR,
+    fit_rows,
+    number_format,
+    print_setup,
+    set_widths,
+)
 from appraisal.io.template.styles import BOLD, HEAD_FILL, WRAP, CellStyles
 from appraisal.io.template.validation import Validations, comment, expected_text
 from appraisal.io.xlsx_common import set_text, workbook_bytes
@@ -58,8 +66,8 @@ class _Writer:
         self.names: set[str] = set()
         self.styles = CellStyles()
 
-    def style(self, cell: Any, kind: str) -> None:
-        self.styles.apply(cell, kind)
+    def style(self, cell: Any, kind: str, fmt: str = "General") -> None:
+        self.styles.apply(cell, kind, fmt)
 
     def name(self, ws: Any, path: Path, ref: str) -> None:
         name = defined_name(path)
@@ -98,6 +106,34 @@ def _note(cell: Any, f: Field, *, with_description: bool) -> None:
         cell.comment = note
 
 
+def _input_format(it: Item, row: int, col: int) -> str:
+    """The number format of the input cell (row, col) of ``it``; "@" for wrapped text."""
+    if it.source is not None and (row, col) == (it.row, D):
+        return "@"
+    if it.kind == "records":
+        f = it.members[col - B] if col >= B else None
+    elif col == A:  # the name of a member
+        return "General"
+    elif it.kind == "path" and row == it.row + 1:
+        return YEAR
+    else:
+        f = it.field
+    if f is None:
+        return "General"
+    return "@" if f.type == "str" else number_format(f)
+
+
+def _label_note(cell: Any, it: Item) -> None:
+    """The label cell's hover note: the field's key in a case file (for machine use)."""
+    key = format_path(it.path)
+    text = f"TOML key: {key}"
+    if cell.comment is not None:
+        text = cell.comment.text + "\n" + text
+    note = Comment(text, "appraisal")
+    note.width, note.height = 320, 120
+    cell.comment = note
+
+
 def _input_range(w: _Writer, ws: Any, it: Item, name_ref: str, ref: str, note_cell: Any) -> None:
     """Name the block's cells, validate its values, and note the field on its first cell."""
     w.name(ws, it.path, name_ref)
@@ -110,8 +146,10 @@ def _render_item(w: _Writer, ws: Any, it: Item) -> None:
     data = w.data
     for row, col, text in labels(it):
         set_text(ws.cell(row, col), text)
+    if it.kind != "years":
+        ws.cell(r, A).alignment = Alignment(indent=it.depth, wrap_text=True, vertical="top")
     for row, col in input_cells(it):
-        w.style(ws.cell(row, col), "input")
+        w.style(ws.cell(row, col), "input", _input_format(it, row, col))
     if it.kind in ("title", "element", "wild_scalar", "wild_stream", "records"):
         ws.cell(r, A).font = BOLD
         desc = (
@@ -189,6 +227,7 @@ def _render_item(w: _Writer, ws: Any, it: Item) -> None:
             head = ws.cell(r + 1, B + j)
             head.font = BOLD
             head.fill = HEAD_FILL
+            head.alignment = WRAP
             _note(head, m, with_description=True)
             set_text(ws.cell(r + 2, B + j), m.unit or expected_text(m))
             col = get_column_letter(B + j)
@@ -206,6 +245,8 @@ def _render_item(w: _Writer, ws: Any, it: Item) -> None:
                 set_text(ws.cell(first + i, A), str(name))
             for j, m in enumerate(it.members):
                 w.value(ws.cell(first + i, B + j), elem.get(m.name))
+    if it.kind != "years":
+        _label_note(ws.cell(r, A), it)
 
 
 def _table_key(it: Item) -> str:
@@ -275,6 +316,8 @@ def template_bytes(case: Case | None = None, *, components: int = 3) -> bytes:
         return n
 
     sheets = build_layout(cap, elements)
+    name = str(get_path(data, ("case", "name")) or "")
+    years = get_path(data, ("case", "years"))
     wb = Workbook()
     ws0 = wb.active
     ws0.title = INSTRUCTIONS
@@ -293,8 +336,10 @@ def template_bytes(case: Case | None = None, *, components: int = 3) -> bytes:
         _mark_sources(s)
         for it in s.items:
             _render_item(w, ws, it)
-        for col, width in ((A, 34), (B, 16), (C, 18), (D, 28), (E, 26), (F, 60)):
-            ws.column_dimensions[get_column_letter(col)].width = width
+        set_widths(ws, s)
+        fit_rows(ws)
+        yearly = any(it.kind in ("years", "wild_stream") for it in s.items)
+        print_setup(ws, name, years if isinstance(years, int) else None, yearly=yearly)
         ws.freeze_panes = "B4"
         ws.protection.sheet = True
         ws.protection.formatColumns = False

@@ -34,8 +34,22 @@ def summary_table(result: AppraisalResult) -> str:
     lines += [
         "",
         f"WACC (real): {fmt.rate(f['wacc'])}   FNPV: {fmt.money(f['fnpv'])}   "
-        f"FIRR: {fmt.rate(f['firr'])}   min DSCR: {fmt.ratio(f.get('dscr_min'))}",
+        f"FIRR: {fmt.rate(f['firr'])}",
     ]
+    for c in s["components"]:  # the DSCR is per revenue-earning entity, on its on-lent loan
+        cf = c["financial"]
+        if cf["revenue_earning"]:
+            lines.append(
+                f"  {c['id']}: FIRR {fmt.rate(cf['firr'])} vs WACC {fmt.rate(cf['wacc'])}   "
+                f"min DSCR: {fmt.ratio(cf.get('dscr_min'))}"
+                + (f" ({cf['dscr_min_reason']})" if cf.get("dscr_min_reason") else "")
+            )
+    if "fiscal" in s:
+        fb = s["fiscal"]
+        lines.append(
+            f"Fiscal burden: largest {fmt.rate(fb['burden_share_max'])} of the city's budget "
+            f"revenue in {fb['burden_share_year']} (threshold {fmt.rate(fb['max_burden_share'])})"
+        )
     for key in ("eirr", "firr"):
         reason = e.get(f"{key}_reason") if key == "eirr" else f.get(f"{key}_reason")
         if reason:
@@ -44,13 +58,9 @@ def summary_table(result: AppraisalResult) -> str:
     if tests:
         rows = []
         for t in tests:
-            sv = t["switching_value"]
-            if t["unit"] == "years":
-                change = f"+{t['change']:g} yr" if t["change"] is not None else ""
-                sv_text = fmt.DASH if sv is None else f"{sv:.2f} yr"
-            else:
-                change = "" if t["change"] is None else f"{t['change'] * 100:+.0f}%"
-                sv_text = fmt.DASH if sv is None else f"{sv * 100:+.1f}%"
+            # one rule for the terminal, the PDF and the notebook (appraisal.formatting)
+            change = fmt.change(t["change"], t["unit"])
+            sv_text = fmt.switching_value(t["switching_value"], t["unit"])
             si = t["sensitivity_indicator"]
             rows.append(
                 [

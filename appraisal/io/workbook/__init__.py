@@ -4,9 +4,10 @@
 the bytes of an .xlsx in which every result is a live Excel formula over input
 cells (``docs/workbook.md`` describes the layout, the colour code and the
 defined names). Sheets: Summary, Assumptions, Inputs, Investment costs,
-Economic cash flows, Financial, GHG and abatement, Co-benefits, Checks, and
-the Sensitivity and Risk sheets (:mod:`.uncertainty_sheets`). One module per
-sheet writes it with the shared :class:`~appraisal.io.xlsx_common.SheetWriter`;
+Economic cash flows, Financial, GHG and abatement, Carbon values (the
+compared carbon paths, :mod:`.carbon`), Co-benefits, Checks, and the
+Sensitivity and Risk sheets (:mod:`.uncertainty_sheets`). One module per sheet
+writes it with the shared :class:`~appraisal.io.xlsx_common.SheetWriter`;
 :class:`~appraisal.io.workbook.context.WorkbookContext` carries the references
 one sheet leaves for the next. The cluster, fund, peak and comparison workbooks
 are :mod:`.cluster`, :mod:`.fund`, :mod:`.peak` and :mod:`.compare`.
@@ -50,7 +51,9 @@ see above). Use :data:`STYLE` ``"input"``/``"calc"`` for the colour code.
 from __future__ import annotations
 
 from appraisal.io.workbook.abatement import write_abatement
+from appraisal.io.workbook.about import write_about
 from appraisal.io.workbook.assumptions import write_assumptions
+from appraisal.io.workbook.carbon import write_carbon
 from appraisal.io.workbook.checks import write_checks
 from appraisal.io.workbook.climate_finance import write_climate_finance
 from appraisal.io.workbook.cluster import render_cluster_workbook
@@ -59,11 +62,13 @@ from appraisal.io.workbook.compare import render_compare_workbook
 from appraisal.io.workbook.context import WorkbookContext, name_for
 from appraisal.io.workbook.economic import write_economic
 from appraisal.io.workbook.financial import write_financial
+from appraisal.io.workbook.fiscal import write_fiscal
 from appraisal.io.workbook.fund import render_fund_workbook
 from appraisal.io.workbook.ghg import write_ghg
 from appraisal.io.workbook.inputs import write_inputs
 from appraisal.io.workbook.investment import write_investment
 from appraisal.io.workbook.peak import render_peak_workbook
+from appraisal.io.workbook.printing import finish_workbook
 from appraisal.io.workbook.register import write_register
 from appraisal.io.workbook.summary import write_summary
 from appraisal.io.workbook.uncertainty_sheets import add_sheets
@@ -92,7 +97,9 @@ STEPS = (
     write_ghg,
     write_economic,
     write_abatement,  # needs the economic PVs
+    write_carbon,  # needs the program's GHG and economic columns and every ENPV cell
     write_financial,  # with the loan
+    write_fiscal,  # needs the loan schedule; only with [fiscal]
     write_cobenefits,
     write_climate_finance,  # needs the investment columns and the GHG totals
     write_summary,
@@ -120,4 +127,6 @@ def render_workbook(result: AppraisalResult) -> bytes:
         step(ctx, result)
     if result.sensitivity is not None or result.risk is not None:
         add_sheets(ctx.wb, result, ctx.names)
+    write_about(ctx, result)  # first sheet: lists every sheet written above
+    finish_workbook(ctx.wb, ctx.meta.name, ctx.names.cached)  # fonts, n/a, widths, printing
     return add_cached_values(workbook_bytes(ctx.wb), ctx.names.cached)

@@ -9,7 +9,9 @@ the engine sorted them), its chart and a chart of the program's emissions.
 Needs ``ctx.prog_ghg`` and ``Comp.ghg`` (:mod:`.ghg`), and the PVs of the
 economic sheet (``economic.pv_costs`` and ``economic.pv_benefits_without_carbon``
 in ``Comp.cells`` and ``ctx.prog_cells``, :mod:`.economic`); fills the ``ghg.*``
-and ``abatement.*`` entries of ``Comp.cells`` and ``ctx.prog_cells``.
+and ``abatement.*`` entries of ``Comp.cells`` and ``ctx.prog_cells``. The
+program's abatement cost counts only the components that avoid tonnes (a positive
+PV of tCO2e), as the engine does.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ def write_abatement(ctx: WorkbookContext, result: AppraisalResult) -> None:
             ),
             "abatement.cost_per_tco2e_usd": f"IF(ISNUMBER({cost}),{cost}*{a['usd']},NA())",
         }
+        if comp is None:  # the program: over the components that avoid tonnes only
+            formulas |= _program_sums(ctx)
         for j, (key, _, _, fmt) in enumerate(GHG_FIELDS):
             block, k = key.split(".")
             style = "key" if k == "cost_per_tco2e" else "calc"
@@ -72,6 +76,25 @@ def write_abatement(ctx: WorkbookContext, result: AppraisalResult) -> None:
             sh.put(row + 7, col + 1, reason)
     _mac_table(ctx, result, row + len(GHG_FIELDS) + 2)
     ctx.finish(sh, "B6")
+
+
+def _program_sums(ctx: WorkbookContext) -> dict[str, str]:
+    """The program's PV of net cost and of tCO2e, over the components that avoid tonnes.
+
+    Live: a component counts while its PV of tCO2e is positive (the engine's rule,
+    ``abatement.excluded_components``).
+    """
+    cost, tonnes = [], []
+    for c in ctx.comps:
+        k = c.cells
+        pv_t = k["abatement.pv_tco2e"]
+        net = f"{k['economic.pv_costs']}-{k['economic.pv_benefits_without_carbon']}"
+        cost.append(f"IF({pv_t}>0,{net},0)")
+        tonnes.append(f"IF({pv_t}>0,{pv_t},0)")
+    return {
+        "abatement.pv_net_cost": "+".join(cost) or "0",
+        "abatement.pv_tco2e": "+".join(tonnes) or "0",
+    }
 
 
 def _mac_table(ctx: WorkbookContext, result: AppraisalResult, row: int) -> None:

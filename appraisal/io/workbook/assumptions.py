@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from appraisal.carbon import CarbonSettings
 from appraisal.formatting import EXCEL_FORMATS
 from appraisal.io.workbook.context import WorkbookContext
 from appraisal.io.workbook.names import (
@@ -119,6 +120,13 @@ def write_assumptions(ctx: WorkbookContext, result: AppraisalResult) -> None:
         )
         live = "first_year" if key == "case.first_year" else ""
         put(live, label, value, unit, sources.get(key, ""), fmt, "setting", key)
+    put(
+        "residual",
+        "Residual value at the horizon (case.residual_value)",
+        meta.residual_value,
+        "straight-line or none",
+        "a negative capital cost in the last year (docs/methods.md section 2)",
+    )
     put("usd", "US dollars per currency unit", meta.usd_per_currency_unit, "USD", "case")
     scale = put(
         "scale",
@@ -173,6 +181,23 @@ def write_assumptions(ctx: WorkbookContext, result: AppraisalResult) -> None:
         style = "input" if deflator else "setting"
         live = "deflator" if deflator else ""
         put(live, label, value, unit, sources.get(key, ""), fmt, style, key)
+    # the paths compared on the Carbon values sheet (settings: re-run the case to change)
+    src, cs = e.sources.get, CarbonSettings.of(ctx.case)
+    for cur, rate in cs.exchange_rates.items():
+        unit = f"{ctx.meta.currency} per {cur}"
+        put(
+            "",
+            f"Exchange rate, {cur}",
+            rate,
+            unit,
+            src("carbon_exchange_rates", ""),
+            RATIO4,
+            "setting",
+        )
+    for base, d in cs.deflators.items():
+        label = f"Deflator, compared paths in {base} prices"
+        put("", label, d, "ratio", src("carbon_price_deflators", ""), RATIO4, "setting")
+    put("", "Carbon paths compared", cs.compared or "none", "", "", None, "setting")
 
     _conversion_factors(ctx, rows)
     _cobenefits(ctx, rows, result)
@@ -238,6 +263,8 @@ def _conversion_factors(ctx: WorkbookContext, rows: _Rows) -> None:
                 sh.put(rows.row, 5 + j, shares.get(p, 0.0), "input", "0.00%")
                 for j, p in enumerate(_PARTS)
             ]
+            # the tax share also takes taxes out of the capital that creates jobs
+            ctx.a[f"taxes:{k}"] = sh.ref(rows.row, 5 + _PARTS.index("taxes"), absolute=True)
             terms = "+".join(f"{sc}*{part_ref[p]}" for sc, p in zip(cells, _PARTS, strict=True))
             note = "shares x part factors (" + e.sources.get("cost_shares", "case") + ")"
             ref = rows.calc(f"cf:{k}", k, terms, value, "ratio", note, RATIO4)
@@ -273,6 +300,27 @@ def _cobenefits(ctx: WorkbookContext, rows: _Rows, result: AppraisalResult) -> N
     put("local", "Local share of direct jobs", cb.jobs_local_share, "share", "", "0.00%")
     put("ind", "Indirect jobs per direct job", cb.indirect_multiplier, "ratio", "", "0.00")
     put("indu", "Induced jobs per direct job", cb.induced_multiplier, "ratio", "", "0.00")
+    basis = put(
+        "jobs_basis",
+        "What the jobs factors count",
+        cb.jobs_factor_basis,
+        "direct or direct-and-indirect",
+        "multipliers apply to a direct-only factor (docs/methods.md section 8)",
+    )
+    applied = cb.jobs_factor_basis == "direct"
+    for key, label, value in (
+        ("ind", "Indirect", cb.indirect_multiplier),
+        ("indu", "Induced", cb.induced_multiplier),
+    ):
+        rows.calc(
+            f"{key}_applied",
+            f"{label} jobs per direct job, applied",
+            f'IF({basis}="direct",{a[key]},0)',
+            value if applied else 0.0,
+            "ratio",
+            "0 when the factor already counts supply-chain jobs",
+            "0.00",
+        )
     put("income", "Income ratio (project country / source)", cb.income_ratio, "ratio", "", RATIO4)
     put("elast", "Income elasticity of the damage cost", cb.income_elasticity, "ratio", "", "0.00")
     for p in POLLUTANTS:
@@ -337,3 +385,14 @@ def _components(ctx: WorkbookContext, rows: _Rows) -> None:
             source,
             money,
         )
+        rows.put(f"{cid}:life", f"{cid}: economic life", c.comp.life_years, "years", source, "0")
+    for c in ctx.comps:
+        if c.basis != "parametric" and c.comp.streams.get("residual_value"):
+            rows.put(
+                f"{c.comp.id}:residual",
+                f"{c.comp.id}: residual value at the horizon (streams basis)",
+                c.comp.streams["residual_value"],
+                ctx.money,
+                c.comp.source,
+                money,
+            )

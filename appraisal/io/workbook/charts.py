@@ -56,8 +56,10 @@ def enpv_bars(ws: Worksheet, head: int, n: int, money: str, anchor: str) -> None
     chart = BarChart()
     chart.type = "bar"
     chart.title = "ENPV by component, without and with carbon"
-    chart.x_axis.title = ""
-    chart.y_axis.title = money
+    chart.x_axis.title = "Component"
+    chart.y_axis.title = f"ENPV, {money}"
+    chart.x_axis.tickLblPos = "low"  # component names left of the plot, off the bars
+    chart.legend.position = "b"
     data = Reference(ws, min_col=2, max_col=3, min_row=head, max_row=head + n)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=head + n))

@@ -2,8 +2,10 @@
 
 The findings (several IRRs or none, real and nominal mixed, inputs without a
 source, carbon counted twice, lives cut at the horizon) are text; the live
-checks are formulas: a real discount rate above 15% may be nominal, and the NPV
-of the program's net benefit at its EIRR is 0 when the EIRR is a root.
+checks are formulas, each with its limit in a setting cell and a TRUE/FALSE
+"Passes" cell: a real discount rate above 15% may be nominal, and the NPV of the
+program's net benefit at its EIRR is 0 when the EIRR is a root. The master check
+below them (defined name ``checks_all_pass``) is TRUE when every live check passes.
 
 Needs ``ctx.a``, ``ctx.prog_eco`` and ``ctx.prog_cells["economic.eirr"]``.
 """
@@ -15,7 +17,17 @@ import numpy as np
 from appraisal.io.workbook.context import FIRST, WorkbookContext
 from appraisal.result import AppraisalResult
 
-__all__ = ["write_checks"]
+__all__ = ["MASTER_CHECK", "NPV_AT_EIRR_TOLERANCE", "REAL_RATE_LIMIT", "write_checks"]
+
+MASTER_CHECK = "checks_all_pass"  # the defined name of the master check (TRUE: all pass)
+# A real economic discount rate above 15% is likely nominal (the engine's check
+# real-nominal-mixed, appraisal/checks.py, uses the same limit).
+REAL_RATE_LIMIT = 0.15
+# NPV at the EIRR, as a share of the PV of costs. Excel's IRR is accurate to
+# 0.00001 percent (Microsoft, "IRR function"): a rate off by 1e-7 moves the NPV
+# by under 1e-5 of the PV of the flows when their duration is under 100 years,
+# so 1e-4 leaves a margin of ten and still catches an IRR that is not a root.
+NPV_AT_EIRR_TOLERANCE = 1e-4
 
 
 def write_checks(ctx: WorkbookContext, result: AppraisalResult) -> None:
@@ -35,24 +47,42 @@ def write_checks(ctx: WorkbookContext, result: AppraisalResult) -> None:
     row += 1
     sh.put(row, 1, "Live checks (recalculated)", "head")
     row += 1
+    sh.header(row, ("Check", "Value", "Limit", "Passes", "What it checks"))
+    first = row + 1
     e = result.summary["economic"]
     rate = e["discount_rate"]
-    sh.put(row, 1, "real-nominal-mixed")
-    warn = "warning" if rate > 0.15 else "ok"
-    sh.formula(row, 2, f'IF({ctx.a["rate"]}>0.15,"warning","ok")', warn)
-    sh.put(row, 3, "a real economic discount rate above 15% may be nominal")
     row += 1
+    # the limits are setting cells, not constants inside the formulas (FAST Standard)
+    sh.put(row, 1, "Real discount rate plausible")
+    sh.formula(row, 2, ctx.a["rate"], rate, "0.00%")
+    sh.put(row, 3, REAL_RATE_LIMIT, "setting", "0.00%")
+    sh.formula(row, 4, f"B{row}<=C{row}", rate <= REAL_RATE_LIMIT)
+    sh.put(row, 5, "a real economic discount rate above the limit may be nominal")
     if e["eirr"] is not None:
+        row += 1
         net = "net_with_carbon" if e["carbon_in_eirr"] else "net_without_carbon"
         flows = result.program.economic[net].to_numpy()
         # the check's value before recalculation: Excel NPV at the EIRR (about 0)
         npv_at = float(np.sum(flows / (1 + e["eirr"]) ** np.arange(1, ctx.n + 1)))
-        sh.put(row, 1, "npv-at-eirr")
+        sh.put(row, 1, "NPV at the EIRR is zero")
         key = "net_with" if e["carbon_in_eirr"] else "net_wo"
         rng = ctx.sheets["Economic cash flows"].col_range(ctx.prog_eco[key], FIRST, ctx.last)
         sh.formula(row, 2, f"NPV({ctx.prog_cells['economic.eirr']},{rng})", npv_at, "0.000000")
-        sh.put(row, 3, "NPV of the program's net benefit at its EIRR: 0 when the EIRR is a root")
-    sh.width("A", 24)
-    sh.width("B", 12)
-    sh.width("C", 120)
+        sh.put(row, 3, NPV_AT_EIRR_TOLERANCE, "setting", "0.0E+00")
+        costs = ctx.prog_cells["economic.pv_costs"]
+        sh.formula(
+            row,
+            4,
+            f"ABS(B{row})<=C{row}*ABS({costs})",
+            abs(npv_at) <= NPV_AT_EIRR_TOLERANCE * abs(e["pv_costs"]),
+        )
+        sh.put(row, 5, "NPV of the program's net benefit at its EIRR, within the limit times "
+                       "the PV of costs: 0 when the EIRR is a root")  # fmt: skip
+    row += 2
+    ok = all(ctx.names.cached[(sh.title, f"D{r}")] is True for r in range(first, row - 1))
+    sh.put(row, 1, "All live checks pass", "bold")
+    coord = sh.formula(row, 2, f"AND(D{first}:D{row - 2})", ok, None, "key")
+    ctx.names.define(MASTER_CHECK, sh.ws, coord)
+    sh.formula(row, 3, f'IF(B{row},"OK","check the rows marked FALSE")',
+               "OK" if ok else "check the rows marked FALSE")  # fmt: skip
     ctx.finish(sh, "A4")

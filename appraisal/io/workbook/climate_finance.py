@@ -153,10 +153,9 @@ def _row(
         "ghg.reduction_tco2e_lifetime",
         sh.formula(r, _COL["ghg.reduction_tco2e_lifetime"], life, lifetime, _T),
     )
-    scale = ctx.meta.unit_scale
     per_t = (
         f"IF({ref['ghg.reduction_tco2e_lifetime']}>0,"
-        f"{ref['capital']}*{scale!r}/{ref['ghg.reduction_tco2e_lifetime']},NA())"
+        f"{ref['capital']}*{ctx.a['scale']}/{ref['ghg.reduction_tco2e_lifetime']},NA())"
     )
     key = "abatement.investment_per_tco2e_lifetime"
     name(key, sh.formula(r, _COL[key], per_t, _num(rec["investment_per_tco2e_lifetime"]), _PT))

@@ -18,6 +18,7 @@ from appraisal.cluster import ClusterResult
 from appraisal.formatting import EXCEL_FORMATS
 from appraisal.fund import Allocation
 from appraisal.io.workbook.fund import add_fund_sheets
+from appraisal.io.workbook.printing import finish_workbook
 from appraisal.io.xlsx_common import SheetWriter, workbook_bytes
 
 __all__ = ["render_cluster_workbook"]
@@ -93,6 +94,7 @@ def render_cluster_workbook(cr: ClusterResult, fund: Allocation | None = None) -
     _mac(wb, cr, s["currency"])
     if fund is not None:
         add_fund_sheets(wb, fund)
+    finish_workbook(wb, "Cluster of cities")  # fonts, widths, page setup
     return workbook_bytes(wb)
 
 

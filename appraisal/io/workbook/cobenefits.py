@@ -1,10 +1,13 @@
 """The Co-benefits sheet: jobs and local air pollutants, per component and program.
 
-Per part: financial capital and average O&M of the operating years (from the
-Investment costs sheet), construction jobs (direct = capital x US$ million per
-money unit x jobs per US$ million x local share; indirect and induced by their
-multipliers), operation jobs, tonnes of each pollutant avoided and the PV of the
-damage avoided. Gross figures, kept out of the EIRR unless the case opts in.
+Per part: the capital that creates construction work (every category but land
+and resettlement, net of its tax share, at financial prices) and the average
+O&M of the operating years (from the Investment costs sheet), construction jobs
+(direct = that capital x US$ million per money unit x jobs per US$ million x
+local share; indirect and induced by their multipliers, which are 0 when the
+factor already counts supply-chain jobs), operation jobs, tonnes of each
+pollutant avoided and the PV of the damage avoided. Gross figures, kept out of
+the EIRR unless the case opts in.
 
 Needs ``ctx.a``, ``Comp.inv`` and ``ctx.inv_program``, ``Comp.cols`` and the
 ``economic.pv_pollutant_value`` cells; fills nothing.
@@ -17,9 +20,11 @@ from typing import Any
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
+from appraisal.cobenefits import is_construction_category
 from appraisal.io.workbook.context import FIRST, HEADER_ROWS, Comp, WorkbookContext
 from appraisal.io.workbook.names import COBENEFIT_FIELDS
 from appraisal.result import AppraisalResult
+from appraisal.result_schema import output_field
 from appraisal.streams import POLLUTANTS
 
 __all__ = ["write_cobenefits"]
@@ -33,6 +38,11 @@ def write_cobenefits(ctx: WorkbookContext, result: AppraisalResult) -> None:
     )
     sh.put(1, 1, title, "title")
     heads = [(k, h, u.format(money=ctx.money), fmt) for k, h, u, fmt in COBENEFIT_FIELDS]
+    cap_key = "cobenefits.jobs_construction_capital"  # the jobs' capital, named
+    heads = [
+        (cap_key, output_field(cap_key).workbook_label, *h[2:]) if h[0] == "cap" else h
+        for h in heads
+    ]
     for j, (_, h, u, _) in enumerate(heads):
         sh.put(3, 1 + j, h, "head")
         sh.put(4, 1 + j, u, "head")
@@ -53,13 +63,12 @@ def write_cobenefits(ctx: WorkbookContext, result: AppraisalResult) -> None:
         # program's jobs count every component: result.all_streams)
         streams = comp.s if comp else result.all_streams
         assert streams is not None  # appraise() always sets it
-        fin_cap = float(streams.capital_financial.sum())
         om_vals = streams.operating_financial
         pos = om_vals[om_vals > 0]
-        mult = f"(1+{a['ind']}+{a['indu']})"
+        mult = f"(1+{a['ind_applied']}+{a['indu_applied']})"
         pv = (comp.cells if comp else ctx.prog_cells)["economic.pv_pollutant_value"]
         f: dict[str, tuple[str, Any]] = {
-            "cap": (f"SUM({cap_rng})", fin_cap),
+            cap_key: (_jobs_capital(ctx, comp, cap_rng, row), None),
             "om": (
                 f'IF(COUNTIF({om_rng},">0")=0,0,AVERAGEIF({om_rng},">0"))',
                 float(pos.mean()) if pos.size else 0.0,
@@ -68,8 +77,8 @@ def write_cobenefits(ctx: WorkbookContext, result: AppraisalResult) -> None:
                 f"B{row}*{a['usd_m']}*{a['jobs_c']}*{a['local']}",
                 None,
             ),
-            "cobenefits.jobs_construction_indirect": (f"D{row}*{a['ind']}", None),
-            "cobenefits.jobs_construction_induced": (f"D{row}*{a['indu']}", None),
+            "cobenefits.jobs_construction_indirect": (f"D{row}*{a['ind_applied']}", None),
+            "cobenefits.jobs_construction_induced": (f"D{row}*{a['indu_applied']}", None),
             "cobenefits.jobs_construction_job_years": (f"D{row}+E{row}+F{row}", None),
             "cobenefits.jobs_operation_direct": (
                 f"C{row}*{a['usd_m']}*{a['jobs_o']}*{a['local']}",
@@ -97,3 +106,25 @@ def write_cobenefits(ctx: WorkbookContext, result: AppraisalResult) -> None:
         row += 1
     sh.widths(46, 14, len(heads))
     ctx.finish(sh, "B6")
+
+
+def _jobs_capital(ctx: WorkbookContext, comp: Comp | None, cap_rng: str, row: int) -> str:
+    """Capital that creates construction work: categories but land, net of their tax share."""
+    if comp is None:  # the program: the sum of the rows above
+        return f"SUM(B{HEADER_ROWS + 1}:B{row - 1})"
+    a, taxes = ctx.a, ctx.case.economic.cost_shares
+
+    def untaxed(cat: str) -> str:
+        ref = a.get(f"taxes:{cat}")
+        share = ref if ref else repr(taxes.get(cat, {}).get("taxes", 0.0))
+        return f"(1-{share})"
+
+    if comp.basis == "parametric":
+        terms = [
+            f"{a[f'{comp.comp.id}:cap:{cat}']}*{untaxed(cat)}"
+            for cat in comp.cats
+            if is_construction_category(cat)
+        ]
+        return "+".join(terms) or "0"
+    cat = comp.comp.streams["capital_category"]
+    return f"SUM({cap_rng})*{untaxed(cat)}" if is_construction_category(cat) else "0"

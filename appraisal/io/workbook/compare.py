@@ -10,6 +10,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from appraisal.io.workbook.printing import finish_workbook
 from appraisal.io.xlsx_common import SheetWriter, workbook_bytes
 
 __all__ = ["render_compare_workbook"]
@@ -33,4 +34,5 @@ def render_compare_workbook(sbs: Any, versions: Any = None) -> bytes:
             for rec in versions.changes.to_dict(orient="records")
         ]
         SheetWriter(wb.create_sheet("Changes")).table(cols, rows, [None] * len(cols))
+    finish_workbook(wb, "Comparison")  # fonts, widths, page setup
     return workbook_bytes(wb)

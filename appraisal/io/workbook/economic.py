@@ -1,6 +1,9 @@
 """The Economic cash flows sheet (economic prices), years in rows.
 
-Per component and for the program: capital, O&M, each benefit, the carbon value
+Per component and for the program: capital net of the residual value, O&M, the
+residual value (in the horizon's last year: capital x years of life left / life,
+or the amount a streams component gives, when the Assumptions cell
+case.residual_value says straight-line), each benefit, the carbon value
 (reduction x carbon price / US$ per currency unit / currency units per money
 unit), the pollutant damage avoided (tonnes x transferred damage cost, likewise),
 costs, benefits without and with carbon (the pollutant value enters when the
@@ -21,11 +24,13 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from appraisal.formatting import EXCEL_FORMATS
 from appraisal.io.workbook import charts
 from appraisal.io.workbook.context import FIRST, Comp, WorkbookContext
 from appraisal.io.workbook.names import ECONOMIC_FIELDS
 from appraisal.io.xlsx_common import SheetWriter
 from appraisal.result import AppraisalResult, ComponentResult
+from appraisal.result_schema import output_field
 from appraisal.streams import POLLUTANTS
 
 __all__ = ["write_economic"]
@@ -45,18 +50,39 @@ def write_economic(ctx: WorkbookContext, result: AppraisalResult) -> None:
         sh.put(2, col, c.comp.name, "head")
         e = c.res.economic
         cols = c.eco
-        for j, (key, label) in enumerate((("capital", "Capital"), ("operating", "O&M"))):
-            src = c.inv["cap_eco" if key == "capital" else "om_eco"]
-            cols[key] = ctx.column(
-                sh,
-                col + j,
-                "",
-                label,
-                money,
-                formulas=ctx.copy_column(inv, src),
-                cached=e[key].to_numpy(),
-            )
-        col += 2
+        # capital net of the residual value (col), O&M (col + 1), residual value (col + 2)
+        cap_f = [
+            f"{ref}-{sh.ref(FIRST + i, col + 2, here=sh)}"
+            for i, ref in enumerate(ctx.copy_column(inv, c.inv["cap_eco"]))
+        ]
+        cols["capital"] = ctx.column(
+            sh,
+            col,
+            "",
+            "Capital, net of the residual value",
+            money,
+            formulas=cap_f,
+            cached=e["capital"].to_numpy(),
+        )
+        cols["operating"] = ctx.column(
+            sh,
+            col + 1,
+            "",
+            "O&M",
+            money,
+            formulas=ctx.copy_column(inv, c.inv["om_eco"]),
+            cached=e["operating"].to_numpy(),
+        )
+        cols["residual"] = ctx.column(
+            sh,
+            col + 2,
+            "",
+            "Residual value (negative cost)",
+            money,
+            formulas=_residual_formulas(ctx, c),
+            cached=e["residual_value"].to_numpy(),
+        )
+        col += 3
         for b in c.res.benefit_names:
             cf = f"*{ctx.cf_ref[b]}" if c.benefit_cf[b] is not None else ""
             f_ = [ref + cf for ref in ctx.copy_column(inp, c.cols[f"b:{b}"])]
@@ -98,7 +124,11 @@ def write_economic(ctx: WorkbookContext, result: AppraisalResult) -> None:
         blocks.append((c, cols))
     sh.put(2, col, "Program", "head")
     pe = result.program.economic
-    items = [("capital", "Capital", "capital"), ("operating", "O&M", "operating")]
+    items = [
+        ("capital", "Capital, net of the residual value", "capital"),
+        ("operating", "O&M", "operating"),
+        ("residual", "Residual value (negative cost)", "residual_value"),
+    ]
     items += [(f"b:{b}", f"Benefit: {b}", f"benefit:{b}") for b in result.program.benefit_names]
     items += [
         ("carbon", "Carbon value", "carbon_value"),
@@ -120,6 +150,25 @@ def write_economic(ctx: WorkbookContext, result: AppraisalResult) -> None:
         sh.ws, "Program net economic benefit", money, lines, (FIRST, ctx.last), f"B{ctx.last + 20}"
     )
     ctx.finish(sh, "B6")
+
+
+def _residual_formulas(ctx: WorkbookContext, c: Comp) -> list[str]:
+    """0 in every year but the last; there, the residual value (docs/methods.md section 2)."""
+    a, n = ctx.a, ctx.n
+    on = f'{a["residual"]}="straight-line"'
+    if c.basis == "parametric":
+        inv, inp = ctx.sheets["Investment costs"], ctx.sheets["Inputs"]
+        capital = f"SUM({inv.col_range(c.inv['cap_eco'], FIRST, ctx.last)})"
+        life = a[f"{c.comp.id}:life"]
+        used = f"SUM({inp.col_range(c.cols['opyear'], FIRST, ctx.last)})"
+        last = f"IF({on},{capital}*MAX(0,{life}-{used})/{life},0)"
+    elif f"{c.comp.id}:residual" in a:
+        cat = c.comp.streams["capital_category"]
+        cf = f"*{ctx.cf_ref[cat]}" if c.cat_econ_cf.get(cat) is not None else ""
+        last = f"IF({on},{a[f'{c.comp.id}:residual']}{cf},0)"
+    else:
+        last = "0"
+    return ["0"] * (n - 1) + [last]
 
 
 def _totals(
@@ -185,6 +234,8 @@ def _indicators(
     rate = ctx.a["rate"]
     for j, (_, label, unit, _) in enumerate(ECONOMIC_FIELDS):
         sh.put(row + j, 1, f"{label} [{unit.format(money=ctx.money)}]")
+    rv_row, rv_key = row + len(ECONOMIC_FIELDS), "economic.pv_residual_value"
+    sh.put(rv_row, 1, f"{output_field(rv_key).workbook_label} [{ctx.money}]")
     for comp, cols in blocks:
         summ = (comp.res if comp else result.program).summary["economic"]
         cells = comp.cells if comp else ctx.prog_cells
@@ -227,6 +278,11 @@ def _indicators(
             reason = summ.get(key.split(".")[-1] + "_reason") if "eirr" in key else None
             if reason:
                 sh.put(row + j, col + 1, reason)
+        # already netted in the PV of costs: ENPV(straight-line) - ENPV(none) equals it
+        coord = sh.formula(
+            rv_row, col, npv("residual"), summ["pv_residual_value"], EXCEL_FORMATS["money"]
+        )
+        ctx.name(rv_key, sh, coord, comp)
         if comp is not None:
             # each component's copy of the live settings, on the Assumptions sheet
             for k, a in (

@@ -13,6 +13,7 @@ from openpyxl.chart import BarChart, Reference
 
 from appraisal.formatting import EXCEL_FORMATS
 from appraisal.fund import Allocation
+from appraisal.io.workbook.printing import finish_workbook
 from appraisal.io.xlsx_common import SheetWriter, workbook_bytes
 
 __all__ = ["add_fund_sheets", "render_fund_workbook"]
@@ -69,4 +70,5 @@ def render_fund_workbook(a: Allocation) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     add_fund_sheets(wb, a)
+    finish_workbook(wb, "Climate fund allocation")  # fonts, widths, page setup
     return workbook_bytes(wb)

@@ -1,14 +1,16 @@
-"""The Financial sheet, its loan part: terms, schedule and the lowest DSCR.
+"""The Financial sheet, its loan part: terms, schedule and each entity's lowest DSCR.
 
 The loan terms are live inputs; the schedule by loan year is formulas of them:
 disbursement, commitment fee, interest, capitalised interest, principal repaid
-(PPMT for an annuity, level principal otherwise), debt service and balance;
-the cash available for debt service comes from the program's financial cash
-flows, and the DSCR is their ratio. The lowest DSCR is taken over the repayment
-period, as the engine takes it.
+(PPMT for an annuity, level principal otherwise), debt service and balance.
+For each revenue-earning entity with an on-lent part, three more columns: its
+debt service (the loan's x on-lent / amount), its nominal cash available (from
+its yearly columns) and the DSCR, shown from the first repayment year; the
+lowest DSCR is ``IF(COUNT(..)=0,NA(),MIN(..))`` over that column (functions
+every spreadsheet shares). The program has no DSCR (docs/methods.md section 3).
 
-Needs ``ctx.dscr_cell``, ``ctx.prog_fin`` and ``ctx.a["first_year"]``; adds to
-``ctx.financing_live`` and ``ctx.prog_cells``.
+Needs ``ctx.a["first_year"]`` and the entities' cells (:mod:`.entity`); adds to
+``ctx.financing_live``.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from appraisal.formatting import EXCEL_FORMATS
-from appraisal.io.workbook.context import FIRST, WorkbookContext
+from appraisal.io.workbook.context import WorkbookContext
+from appraisal.io.workbook.entity import EntityCells
 from appraisal.io.workbook.names import LOAN_TERMS
 from appraisal.result import AppraisalResult
 
@@ -37,22 +42,23 @@ _HEADS = (
     "Principal repaid",
     "Debt service",
     "Closing balance",
-    "Cash available",
-    "DSCR",
+    "Disbursing: loan year + 1",
 )
 _MONEY, _RATIO = EXCEL_FORMATS["money"], EXCEL_FORMATS["ratio"]
 
 
-def write_loan(ctx: WorkbookContext, result: AppraisalResult, row: int) -> None:
-    """Write the loan from ``row`` on, and the lowest DSCR in ``ctx.dscr_cell``."""
+def write_loan(
+    ctx: WorkbookContext,
+    result: AppraisalResult,
+    row: int,
+    entities: list[EntityCells],
+    result_rows: dict[str, int],
+) -> int:
+    """Write the loan from ``row`` on and each entity's lowest DSCR; returns the row after."""
     sh = ctx.sheets["Financial"]
     loan = ctx.case.financing.loan
-    dscr_min = result.summary["financial"]["dscr_min"]
-    r0, c0 = ctx.dscr_cell
     if loan is None:
-        coord = sh.formula(r0, c0, "NA()", None, _RATIO, "key")
-        ctx.name("financial.dscr_min", sh, coord)
-        return
+        return row
     sched = result.loan_schedule
     assert sched is not None
     sh.put(row, 1, "Loan", "head")
@@ -83,7 +89,7 @@ def write_loan(ctx: WorkbookContext, result: AppraisalResult, row: int) -> None:
     sh.formula(
         row,
         2,
-        f"MAX({ref['grace_years']},SUMPRODUCT(MAX((C{first}:C{last}>0)*(A{first}:A{last}+1))))",
+        f"MAX({ref['grace_years']},MAX(M{first}:M{last}))",
         start,
         "0",
     )
@@ -97,8 +103,6 @@ def write_loan(ctx: WorkbookContext, result: AppraisalResult, row: int) -> None:
     pre = np.concatenate(
         [[0.0], np.cumsum(sched["disbursed"] + sched["interest_capitalized"])[:-1]]
     )
-    cash_col = ctx.prog_fin.get("cash")
-    dscr_vals = sched["dscr"].to_numpy() if "dscr" in sched else None
     fy = ctx.meta.first_year
     rate, amount = ref["interest_rate"], ref["amount"]
 
@@ -134,29 +138,75 @@ def write_loan(ctx: WorkbookContext, result: AppraisalResult, row: int) -> None:
         sh.formula(rr, 10, repaid, srow["principal_repaid"], _MONEY)
         sh.formula(rr, 11, f"H{rr}-I{rr}+J{rr}+F{rr}", srow["debt_service"], _MONEY)
         sh.formula(rr, 12, f"G{rr}+D{rr}+I{rr}-J{rr}", srow["closing_balance"], _MONEY)
-        if cash_col is not None and dscr_vals is not None:
-            if k < ctx.n:
-                cash = sh.ref(FIRST + k, cash_col, here=sh)
-                sh.formula(rr, 13, cash, srow["cash_available"], _MONEY)
-                dv = float(dscr_vals[k])
-                sh.formula(
-                    rr,
-                    14,
-                    f'IF(K{rr}<>0,M{rr}/K{rr},"")',
-                    "" if not math.isfinite(dv) else dv,
-                    _RATIO,
-                )
-            else:
-                sh.put(rr, 13, "beyond the case years")
-    if cash_col is not None and dscr_vals is not None:
-        # lowest DSCR over the repayment period (loan years from start_ref on),
-        # as the engine computes it
-        rng, yrs, crit = f"N{first}:N{last}", f"A{first}:A{last}", f'">="&{start_ref}'
-        formula = (
-            f'IF(COUNTIFS({yrs},{crit},{rng},">-1E300")=0,NA(),_xlfn.MINIFS({rng},{yrs},{crit}))'
+        # a helper column, so that the repayment start is a plain MAX (no array formula)
+        sh.formula(rr, 13, f"IF(C{rr}>0,A{rr}+1,0)", k + 1 if shares[k] > 0 else 0, "0")
+    ctx.prog_cells["loan.schedule_first_row"] = str(first)  # for the Fiscal sheet
+    col = 14
+    for e in entities:
+        fin = e.comp.res.financial
+        if fin is None or "dscr" not in fin:
+            continue
+        _entity_columns(ctx, e, col, first, start_ref, amount, sched)
+        # the lowest DSCR over the repayment years, as the engine takes it
+        rng = f"{get_column_letter(col + 2)}{first}:{get_column_letter(col + 2)}{last}"
+        coord = sh.formula(
+            result_rows[e.comp.comp.id],
+            6,
+            f"IF(COUNT({rng})=0,NA(),MIN({rng}))",
+            e.comp.res.summary["financial"]["dscr_min"],
+            _RATIO,
         )
-        coord = sh.formula(r0, c0, formula, dscr_min, _RATIO, "key")
-    else:
-        coord = sh.formula(r0, c0, "NA()", None, _RATIO, "key")
-    ctx.name("financial.dscr_min", sh, coord)
-    ctx.prog_cells["financial.dscr_min"] = sh.ref(r0, c0, absolute=True)
+        ctx.name("financial.dscr_min", sh, coord, e.comp)
+        col += 3
+    return last + 1
+
+
+def _entity_columns(
+    ctx: WorkbookContext,
+    e: EntityCells,
+    col: int,
+    first: int,
+    start_ref: str,
+    amount: str,
+    sched: pd.DataFrame,
+) -> None:
+    """An entity's debt service, nominal cash available and DSCR by loan year."""
+    sh = ctx.sheets["Financial"]
+    fin = e.comp.res.financial
+    assert fin is not None
+    name = e.comp.comp.name
+    sh.header(first - 1, [f"Debt service, {name}", f"Cash available, {name}", f"DSCR, {name}"],
+              col=col)  # fmt: skip
+    L = get_column_letter
+    ds, cash = L(col), L(col + 1)
+    share = e.on_lent_loan
+    for k in range(len(sched)):
+        rr = first + k
+        sh.formula(
+            rr,
+            col,
+            f"K{rr}*{share}/{amount}",
+            sched["debt_service"].iloc[k] * _share(e, ctx),
+            _MONEY,
+        )
+        if k >= ctx.n:
+            sh.put(rr, col + 1, "beyond the case years")
+            continue
+        sh.formula(rr, col + 1, sh.ref(6 + k, e.cash_col, here=sh),
+                   float(fin["cash_available_nominal"].iloc[k]), _MONEY)  # fmt: skip
+        dv = float(fin["dscr"].iloc[k])
+        shown = math.isfinite(dv) and k >= int(sched["principal_repaid"].to_numpy().nonzero()[0][0])
+        sh.formula(
+            rr,
+            col + 2,
+            f'IF(AND(A{rr}>={start_ref},{ds}{rr}<>0),{cash}{rr}/{ds}{rr},"")',
+            dv if shown else "",
+            _RATIO,
+        )
+
+
+def _share(e: EntityCells, ctx: WorkbookContext) -> float:
+    """The on-lent share of the loan [share]."""
+    loan = ctx.case.financing.loan
+    assert loan is not None
+    return float((e.comp.comp.financial or {}).get("on_lent_loan", 0.0)) / loan.amount

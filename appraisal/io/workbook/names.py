@@ -70,7 +70,7 @@ CARBON_PRICE_FIELDS = _named(
     ("carbon_price.source", ""),
 )
 ECONOMIC_SETTINGS = _named(
-    ("economic.discount_rate", "decimal per year, real"),
+    ("economic.discount_rate", "% per year, real"),
     ("economic.carbon_in_eirr", "TRUE/FALSE"),
     ("economic.pollutants_in_eirr", "TRUE/FALSE"),
 )
@@ -79,7 +79,7 @@ ECONOMIC_SETTINGS = _named(
 # The discount rate's named cell is on the Assumptions sheet; "pv_b1" is not a JSON
 # key (PV of benefits with carbon, for the ENPV with carbon).
 ECONOMIC_FIELDS: tuple[tuple[str, str, str, str | None], ...] = (
-    ("economic.discount_rate", "Discount rate", "decimal", fmt("rate")),
+    ("economic.discount_rate", "Discount rate", "%", fmt("rate")),
     *_named(
         ("economic.pv_costs", "{money}"),
         ("economic.pv_benefits_without_carbon", "{money}"),
@@ -89,13 +89,13 @@ ECONOMIC_FIELDS: tuple[tuple[str, str, str, str | None], ...] = (
         ("economic.pv_carbon_value", "{money}"),
         ("economic.pv_pollutant_value", "{money}"),
         ("economic.enpv_without_carbon", "{money}"),
-        ("economic.eirr_without_carbon", "decimal"),
+        ("economic.eirr_without_carbon", "%"),
         ("economic.bcr_without_carbon", "ratio"),
         ("economic.enpv_with_carbon", "{money}"),
-        ("economic.eirr_with_carbon", "decimal"),
+        ("economic.eirr_with_carbon", "%"),
         ("economic.bcr_with_carbon", "ratio"),
         ("economic.enpv", "{money}"),
-        ("economic.eirr", "decimal"),
+        ("economic.eirr", "%"),
         ("economic.bcr", "ratio"),
     ),
 )
@@ -133,22 +133,21 @@ COBENEFIT_FIELDS: tuple[tuple[str, str, str, str | None], ...] = (
 
 # Summary sheet: (label, defined name, hurdle: a defined name or a number, kind, unit)
 SUMMARY_ROWS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("EIRR, with carbon", "economic_eirr_with_carbon", "economic_discount_rate", "rate", "decimal"),
+    ("EIRR, with carbon", "economic_eirr_with_carbon", "economic_discount_rate", "rate", "%"),
     (
         "EIRR, without carbon",
         "economic_eirr_without_carbon",
         "economic_discount_rate",
         "rate",
-        "decimal",
+        "%",
     ),
-    ("EIRR, headline", "economic_eirr", "economic_discount_rate", "rate", "decimal"),
+    ("EIRR, headline", "economic_eirr", "economic_discount_rate", "rate", "%"),
     ("ENPV, with carbon", "economic_enpv_with_carbon", "0", "money", "{money}"),
     ("ENPV, without carbon", "economic_enpv_without_carbon", "0", "money", "{money}"),
     ("BCR, with carbon", "economic_bcr_with_carbon", "1", "ratio", "ratio"),
     ("BCR, without carbon", "economic_bcr_without_carbon", "1", "ratio", "ratio"),
-    ("FIRR", "financial_firr", "financial_wacc", "rate", "decimal"),
+    ("FIRR", "financial_firr", "financial_wacc", "rate", "%"),
     ("FNPV at the WACC", "financial_fnpv", "0", "money", "{money}"),
-    ("DSCR, lowest", "financial_dscr_min", "1", "ratio", "ratio"),
     ("GHG reduction, total", "ghg_reduction_tco2e_total", "", "tonnes", "tCO2e"),
     (
         "Levelized abatement cost",
@@ -164,9 +163,9 @@ SUMMARY_ROWS: tuple[tuple[str, str, str, str, str], ...] = (
 # Financial sheet, loan terms: (term, label, unit, number format)
 LOAN_TERMS: tuple[tuple[str, str, str, str | None], ...] = (
     ("amount", "Amount", "{money}", fmt("money")),
-    ("interest_rate", "Interest rate", "decimal per year", "0.00%"),
+    ("interest_rate", "Interest rate", "% per year", "0.00%"),
     ("tenor_years", "Tenor", "years", "0"),
     ("grace_years", "Grace period", "years", "0"),
-    ("commitment_fee", "Commitment fee", "decimal per year", "0.00%"),
+    ("commitment_fee", "Commitment fee", "% per year", "0.00%"),
     ("capitalize_interest", "Interest during grace capitalised", "", None),
 )

@@ -18,6 +18,7 @@ from openpyxl.chart import BarChart, Reference
 
 from appraisal.formatting import EXCEL_FORMATS
 from appraisal.io.workbook.charts import year_lines
+from appraisal.io.workbook.printing import finish_workbook
 from appraisal.io.xlsx_common import SheetWriter, workbook_bytes
 from appraisal.peak_plan import PeakPlan
 
@@ -113,4 +114,5 @@ def render_peak_workbook(p: PeakPlan) -> bytes:
     _curve(wb, p)
     _projects(wb, p)
     _trajectory(wb, p)
+    finish_workbook(wb, "Peak plan")  # fonts, widths, page setup
     return workbook_bytes(wb)

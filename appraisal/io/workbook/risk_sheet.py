@@ -31,7 +31,7 @@ def _drivers(w: SheetWriter, drivers: pd.DataFrame, col: int, rank_draws: int | 
     w.put(5, col, f"Rank correlation with the ENPV over the first {rank_draws or 0:,} draws; "
                   "variance share: squared standardised regression coefficients over every "
                   "draw, normalised to sum to 1")  # fmt: skip
-    heads = ("variable", "rank_correlation", "variance_share", "standardised_coefficient")
+    heads = ("Variable", "Rank correlation", "Share of ENPV variance", "Standardised coefficient")
     for j, h in enumerate(heads):
         w.put(6, col + j, h, "bold")
     for q, rec in enumerate(drivers.itertuples(index=False)):
@@ -136,8 +136,8 @@ def add_risk_sheet(
     # S-curve
     c1 = c0 + 4
     w.put(4, c1, "ENPV S-curve", "bold")
-    w.put(5, c1, "enpv", "bold")
-    w.put(5, c1 + 1, "cumulative_probability", "bold")
+    w.put(5, c1, "ENPV", "bold")
+    w.put(5, c1 + 1, "Probability ENPV below", "bold")
     curve = zip(rr.s_curve["enpv"], rr.s_curve["cumulative_probability"], strict=True)
     for q, (enpv, probability) in enumerate(curve):
         w.put(6 + q, c1, float(enpv), "fixed", MONEY_FORMAT)

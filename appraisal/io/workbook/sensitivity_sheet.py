@@ -27,12 +27,16 @@ import numpy as np
 from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.pagebreak import Break
 
 from appraisal.io.xlsx_common import MONEY_FORMAT, PERCENT_FORMAT, SheetWriter, WorkbookNames
 from appraisal.result import AppraisalResult
 from appraisal.uncertainty import SensitivityTest
 
-__all__ = ["add_sensitivity_sheet"]
+__all__ = ["TORNADO_HEADS", "add_sensitivity_sheet"]
+
+# the tornado table's headings: the chart's category axis and its two series
+TORNADO_HEADS = ("Variable", "ENPV at the low end", "ENPV at the high end")
 
 
 def add_sensitivity_sheet(
@@ -89,7 +93,7 @@ def add_sensitivity_sheet(
     n_tests = len(tests)
     # --- change matrix: one row per test, one column per target (live inputs)
     mat_top = top + n_tests + 4
-    w.put(mat_top - 1, 1, "Changes by test (decimal; delays in years, fixed)", "bold")
+    w.put(mat_top - 1, 1, "Changes by test (%; delays in years, fixed)", "bold")
     for i, t in enumerate(targets):
         w.put(mat_top - 1, 2 + i, t.label, "bold")
     change_cell: dict[tuple[int, int], str] = {}
@@ -179,6 +183,7 @@ def add_sensitivity_sheet(
             w.formula(r, 4, "NA()", math.nan, PERCENT_FORMAT)
             w.put(r, 8, reason)
         unit = sens.units.get(str(row["test"]), "")
+        unit = "%" if unit == "decimal" else unit  # the switching value shows as a percentage
         w.put(r, 7, unit)
         if test is None or not test.single:
             continue
@@ -207,7 +212,7 @@ def add_sensitivity_sheet(
     tor = sens.tornado
     t_top = net_top + n_tests + 3
     w.put(t_top - 1, 1, "Tornado: ENPV at the low and high end of each variable", "bold")
-    for j, h in enumerate(("variable", "enpv_low", "enpv_high"), start=1):
+    for j, h in enumerate(TORNADO_HEADS, start=1):
         w.put(t_top, j, h, "bold")
     bars = zip(tor["variable"], tor["enpv_low"], tor["enpv_high"], strict=True)
     for q, (variable, low, high) in enumerate(bars):
@@ -217,13 +222,19 @@ def add_sensitivity_sheet(
     if len(tor):
         chart = BarChart()
         chart.type = "bar"
-        chart.title = "Tornado: ENPV"
-        chart.y_axis.title = meta.money
+        chart.title = "Tornado: ENPV at the low and high end of each variable"
+        chart.y_axis.title = f"ENPV, {meta.money}"
+        chart.x_axis.title = "Variable"
         data = Reference(ws, min_col=2, max_col=3, min_row=t_top, max_row=t_top + len(tor))
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=t_top + 1, max_row=t_top + len(tor)))
-        chart.height, chart.width = 7, 16
-        ws.add_chart(chart, f"J{top}")
+        chart.x_axis.tickLblPos = "low"  # the variable names left of the plot, off the bars
+        chart.legend.position = "b"
+        chart.height, chart.width = 8, 16
+        # below its table, after a page break: the tornado and its data print on one page
+        chart_row = t_top + len(tor) + 2
+        ws.row_breaks.append(Break(id=t_top - 2))
+        ws.add_chart(chart, f"A{chart_row}")
     ws.column_dimensions["A"].width = 44
     for col in range(2, 8):
         ws.column_dimensions[get_column_letter(col)].width = 14

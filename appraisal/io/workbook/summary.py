@@ -65,7 +65,8 @@ def write_summary(ctx: WorkbookContext, result: AppraisalResult) -> None:
         sh.put(r + 1 + i, 1, c.comp.name)
         for col, key in ((2, "enpv_without_carbon"), (3, "enpv_with_carbon")):
             sh.formula(r + 1 + i, col, c.cells[f"economic.{key}"], e[key], money)
-    charts.enpv_bars(sh.ws, r, len(ctx.comps), ctx.money, "G4")
+    # below the tables, so the sheet prints on one page
+    charts.enpv_bars(sh.ws, r, len(ctx.comps), ctx.money, f"A{r + len(ctx.comps) + 3}")
     sh.widths(44, 16, 5)
     sh.width("E", 30)
     ctx.finish(sh, "A5", landscape=True)
