@@ -31,6 +31,21 @@ class LevelizedCost:
     pv_net_cost: float
     pv_tonnes: float
 
+    def block(self, usd_per_currency_unit: float) -> dict[str, Any]:
+        """The JSON abatement block: the cost per tCO2e [case currency and USD], its PVs.
+
+        ``cost_per_tco2e_reason`` follows ``cost_per_tco2e`` only when the cost is undefined.
+        """
+        block: dict[str, Any] = {"cost_per_tco2e": self.value}
+        if self.value is None:
+            block["cost_per_tco2e_reason"] = self.reason
+        block["cost_per_tco2e_usd"] = (
+            None if self.value is None else self.value * usd_per_currency_unit
+        )
+        block["pv_net_cost"] = self.pv_net_cost
+        block["pv_tco2e"] = self.pv_tonnes
+        return block
+
 
 def levelized_cost(
     net_cost: npt.ArrayLike,
@@ -142,13 +157,4 @@ def program_abatement(case: Case, comps: Sequence[ComponentResult]) -> dict[str,
     lc = levelized_cost(
         net, tonnes, e.discount_rate, first_year_discounted=fyd, scale=meta.unit_scale
     )
-    block: dict[str, Any] = {"cost_per_tco2e": lc.value}
-    if lc.value is None:
-        block["cost_per_tco2e_reason"] = lc.reason
-    block["cost_per_tco2e_usd"] = (
-        None if lc.value is None else lc.value * meta.usd_per_currency_unit
-    )
-    block["pv_net_cost"] = lc.pv_net_cost
-    block["pv_tco2e"] = lc.pv_tonnes
-    block["excluded_components"] = excluded
-    return block
+    return {**lc.block(meta.usd_per_currency_unit), "excluded_components": excluded}

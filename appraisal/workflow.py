@@ -156,14 +156,7 @@ def _blocks(
     }
 
     lc = levelized_cost(costs - b0, reduction, r, first_year_discounted=fyd, scale=meta.unit_scale)
-    abatement: dict[str, Any] = {"cost_per_tco2e": lc.value}
-    if lc.value is None:
-        abatement["cost_per_tco2e_reason"] = lc.reason
-    abatement["cost_per_tco2e_usd"] = (
-        None if lc.value is None else lc.value * meta.usd_per_currency_unit
-    )
-    abatement["pv_net_cost"] = lc.pv_net_cost
-    abatement["pv_tco2e"] = lc.pv_tonnes
+    abatement = lc.block(meta.usd_per_currency_unit)
 
     cb = case.cobenefits
     usd_m = meta.unit_scale * meta.usd_per_currency_unit / 1e6

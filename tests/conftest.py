@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,18 @@ def case_data(name: str) -> dict[str, Any]:
 # paths (unique stems). The ``recalculated`` fixture gathers them from every
 # collected module and runs LibreOffice ONCE per session over all of them.
 RecalcInput = Callable[[Path], Iterable[Path]]
+
+
+def write_workbooks(src: Path, results: Mapping[str, Any]) -> list[Path]:
+    """Each appraisal result's workbook written as ``src``/stem.xlsx; the paths, in order."""
+    from appraisal.io.workbook import render_workbook
+
+    files = []
+    for stem, result in results.items():
+        path = src / f"{stem}.xlsx"
+        path.write_bytes(render_workbook(result))
+        files.append(path)
+    return files
 
 
 @pytest.fixture(scope="session")
@@ -96,3 +109,33 @@ def minimal_case(**economic: Any) -> dict[str, Any]:
             }
         ],
     }
+
+
+def write_toml(path: Path, data: dict[str, Any]) -> Path:
+    """Write a case mapping (``case``, ``economic``, ``components``) as TOML; the path.
+
+    Only the sections present are written; the file is checked to be valid TOML.
+    """
+
+    def val(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, str):
+            return json.dumps(v)
+        if isinstance(v, list):
+            return "[" + ", ".join(val(x) for x in v) + "]"
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f"{json.dumps(str(k))} = {val(x)}" for k, x in v.items()) + " }"
+        return repr(v)
+
+    lines = []
+    for section in ("case", "economic"):
+        if section in data:
+            lines.append(f"[{section}]")
+            lines += [f"{k} = {val(v)}" for k, v in data[section].items()]
+    for comp in data.get("components", []):
+        lines.append("[[components]]")
+        lines += [f"{k} = {val(v)}" for k, v in comp.items()]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    assert tomllib.loads(path.read_text("utf-8"))  # the file is valid TOML
+    return path

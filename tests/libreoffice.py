@@ -19,7 +19,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-__all__ = ["SofficeMissing", "find_soffice", "recalculate"]
+__all__ = ["SofficeMissing", "find_soffice", "print_pdf", "recalculate"]
 
 _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
@@ -49,6 +49,43 @@ def find_soffice() -> str:
     )
 
 
+def _recalculating_profile(profile_dir: Path) -> None:
+    """Make ``profile_dir`` a user profile that recalculates every workbook on load."""
+    user = profile_dir / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
+
+
+def print_pdf(
+    files: list[Path], out_dir: Path, profile_dir: Path, *, timeout: float, recalc: bool
+) -> None:
+    """Print workbooks to PDF (``out_dir``/stem.pdf) with LibreOffice in one headless run.
+
+    ``recalc``: recalculate on load (the profile of :func:`recalculate`); otherwise
+    print the cached values, with a fresh default profile. Raises on a failed run.
+    """
+    soffice = find_soffice()
+    if recalc:
+        _recalculating_profile(profile_dir)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile_dir.resolve().as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            *map(str, files),
+        ],
+        capture_output=True,
+        timeout=timeout,
+        check=True,
+        env={**os.environ, "HOME": str(profile_dir)},
+    )
+
+
 def recalculate(
     files: list[Path], out_dir: Path, profile_dir: Path, *, timeout: float = 300
 ) -> list[Path]:
@@ -69,9 +106,7 @@ def recalculate(
         The recalculated files, in the order of ``files``.
     """
     soffice = find_soffice()
-    user = profile_dir / "user"
-    user.mkdir(parents=True, exist_ok=True)
-    (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
+    _recalculating_profile(profile_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "HOME": str(profile_dir)}
     cmd = [

@@ -11,7 +11,6 @@ workbook's Carbon values sheet.
 from __future__ import annotations
 
 import copy
-import json
 import math
 import re
 from pathlib import Path
@@ -25,9 +24,8 @@ import appraisal
 from appraisal.carbon import carbon_paths, switching_multiple
 from appraisal.case import CaseError, parse_case
 from appraisal.cli import main
-from appraisal.io.workbook import render_workbook
 from appraisal.schema import field_by_key
-from tests.conftest import case_data, minimal_case
+from tests.conftest import case_data, minimal_case, write_toml, write_workbooks
 
 LINE = re.compile(r"^error: (?P<file>[^:]+): (?P<where>[^:]+): (?P<what>.+)$")
 
@@ -231,31 +229,8 @@ def test_bad_carbon_inputs_are_refused_naming_the_field(
     assert word in err.value.problems[0].message
 
 
-def _toml(path: Path, data: dict[str, Any]) -> Path:
-    def val(v: Any) -> str:
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, str):
-            return json.dumps(v)
-        if isinstance(v, list):
-            return "[" + ", ".join(val(x) for x in v) + "]"
-        if isinstance(v, dict):
-            return "{ " + ", ".join(f"{json.dumps(str(k))} = {val(x)}" for k, x in v.items()) + " }"
-        return repr(v)
-
-    lines = []
-    for section in ("case", "economic"):
-        lines.append(f"[{section}]")
-        lines += [f"{k} = {val(v)}" for k, v in data[section].items()]
-    for comp in data["components"]:
-        lines.append("[[components]]")
-        lines += [f"{k} = {val(v)}" for k, v in comp.items()]
-    path.write_text("\n".join(lines) + "\n", "utf-8")
-    return path
-
-
 def test_a_path_without_its_rate_exits_2_with_one_line(tmp_path: Path, capsys: Any) -> None:
-    case = _toml(tmp_path / "eur.toml", minimal_case(carbon_price="ebrd-2022"))
+    case = write_toml(tmp_path / "eur.toml", minimal_case(carbon_price="ebrd-2022"))
     out = tmp_path / "out"
     assert main(["run", str(case), "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -310,12 +285,7 @@ def _results() -> dict[str, Any]:
 
 
 def _write(src: Path) -> list[Path]:
-    out = []
-    for stem, result in _results().items():
-        path = src / f"{stem}.xlsx"
-        path.write_bytes(render_workbook(result))
-        out.append(path)
-    return out
+    return write_workbooks(src, _results())
 
 
 RECALC_INPUTS = (_write,)

@@ -7,40 +7,13 @@ import json
 import re
 import subprocess
 import sys
-import tomllib
-from pathlib import Path
 
 import pytest
 
 from appraisal.cli import main
-from tests.conftest import CASES, ROOT, minimal_case
+from tests.conftest import CASES, ROOT, minimal_case, write_toml
 
 LINE = re.compile(r"^error: (?P<file>[^:]+): (?P<where>[^:]+): (?P<what>.+)$")
-
-
-def _write_toml(path: Path, data: dict) -> Path:
-    def val(v):
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, str):
-            return json.dumps(v)
-        if isinstance(v, list):
-            return "[" + ", ".join(val(x) for x in v) + "]"
-        if isinstance(v, dict):
-            return "{ " + ", ".join(f"{json.dumps(str(k))} = {val(x)}" for k, x in v.items()) + " }"
-        return repr(v)
-
-    lines = []
-    for section in ("case", "economic"):
-        if section in data:
-            lines.append(f"[{section}]")
-            lines += [f"{k} = {val(v)}" for k, v in data[section].items()]
-    for comp in data.get("components", []):
-        lines.append("[[components]]")
-        lines += [f"{k} = {val(v)}" for k, v in comp.items()]
-    path.write_text("\n".join(lines) + "\n", "utf-8")
-    assert tomllib.loads(path.read_text("utf-8"))  # the file is valid TOML
-    return path
 
 
 def test_run_writes_json_and_prints_the_table(tmp_path, capsys):
@@ -96,7 +69,7 @@ KINDS = [
 @pytest.mark.parametrize("kind", KINDS)
 def test_invalid_input_one_line_exit_2_nothing_written(tmp_path, capsys, kind):
     data, where, word = _break(kind)
-    case = _write_toml(tmp_path / "bad.toml", data)
+    case = write_toml(tmp_path / "bad.toml", data)
     before = hashlib.sha256(case.read_bytes()).hexdigest()
     out_dir = tmp_path / "out"
     assert main(["run", str(case), "--out", str(out_dir)]) == 2
@@ -114,7 +87,7 @@ def test_every_problem_is_reported_in_one_run(tmp_path, capsys):
     d["economic"]["discount_rate"] = 9
     d["economic"]["carbon_price"] = "nope"
     del d["case"]["years"]
-    case = _write_toml(tmp_path / "bad.toml", d)
+    case = write_toml(tmp_path / "bad.toml", d)
     assert main(["validate", str(case)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 3 and all(LINE.match(e) for e in err)
@@ -131,7 +104,7 @@ def test_not_toml_and_missing_file(tmp_path, capsys):
 
 def test_console_script_gives_no_traceback(tmp_path):
     data, _, _ = _break("rate as percent")
-    case = _write_toml(tmp_path / "bad.toml", data)
+    case = write_toml(tmp_path / "bad.toml", data)
     proc = subprocess.run(
         [sys.executable, "-m", "appraisal.cli", "run", str(case)],
         capture_output=True,

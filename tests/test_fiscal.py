@@ -20,7 +20,7 @@ import pytest
 import appraisal
 from appraisal.case import CaseError, parse_case
 from appraisal.fiscal import fiscal_burden
-from appraisal.io.workbook import render_workbook
+from tests.conftest import write_workbooks
 from tests.test_entity_finance import entity_case
 
 
@@ -121,15 +121,13 @@ def test_a_zero_budget_is_refused_by_the_core() -> None:
 
 
 def _write(src: Path) -> Iterable[Path]:
-    out = []
-    for stem, data in (
-        ("fiscal-example", fiscal_case()),
-        ("fiscal-example-high", fiscal_case(max_burden_share=0.03, budget_revenue=500.0)),
-    ):
-        path = src / f"{stem}.xlsx"
-        path.write_bytes(render_workbook(appraisal.appraise(parse_case(data))))
-        out.append(path)
-    return out
+    cases = {
+        "fiscal-example": fiscal_case(),
+        "fiscal-example-high": fiscal_case(max_burden_share=0.03, budget_revenue=500.0),
+    }
+    return write_workbooks(
+        src, {stem: appraisal.appraise(parse_case(data)) for stem, data in cases.items()}
+    )
 
 
 RECALC_INPUTS = (_write,)

@@ -10,7 +10,6 @@ round trips in test_template_toml.py.
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -156,10 +155,10 @@ def test_template_prints_to_a_bounded_number_of_pages(tmp_path):
     # 95 rows: 4 pages down, the form and the years beside it: 3 across) 12, any
     # other sheet 3. Before the print setup: 141 and 234 pages (every one of the
     # 100 year columns printed).
-    from tests.libreoffice import SofficeMissing, find_soffice
+    from tests.libreoffice import SofficeMissing, find_soffice, print_pdf
 
     try:
-        soffice = find_soffice()
+        find_soffice()
     except SofficeMissing as exc:
         pytest.skip(str(exc))
     if shutil.which("pdfinfo") is None:
@@ -168,23 +167,12 @@ def test_template_prints_to_a_bounded_number_of_pages(tmp_path):
     files = {"blank": template_bytes(), "xiangtan": template_bytes(case)}
     for name, data in files.items():
         (tmp_path / f"{name}.xlsx").write_bytes(data)
-    profile = tmp_path / "profile"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.resolve().as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            *(str(tmp_path / f"{n}.xlsx") for n in files),
-        ],
-        capture_output=True,
+    print_pdf(
+        [tmp_path / f"{n}.xlsx" for n in files],
+        tmp_path,
+        tmp_path / "profile",
         timeout=300,
-        check=True,
-        env={**os.environ, "HOME": str(profile)},
+        recalc=False,
     )
     for name, data in files.items():
         sheets = openpyxl.load_workbook(io.BytesIO(data)).sheetnames

@@ -34,7 +34,7 @@ from appraisal.case import parse_case
 from appraisal.cli import main
 from appraisal.io.workbook import add_cached_values, render_workbook
 from appraisal.result import AppraisalResult
-from tests.conftest import CASE_FILES, CASES, case_data, minimal_case
+from tests.conftest import CASE_FILES, CASES, case_data, minimal_case, write_workbooks
 
 REL, ABS = 1e-9, 1e-12
 BLOCKS = ("economic", "financial", "ghg", "abatement", "cobenefits")
@@ -157,11 +157,7 @@ def _results() -> dict[str, AppraisalResult]:
 
 def _write_workbooks(src: Path) -> list[Path]:
     """Every case and variant, the edited Xiangtan workbook and the probe."""
-    files = []
-    for slug, result in _results().items():
-        path = src / f"{slug}.xlsx"
-        path.write_bytes(render_workbook(result))
-        files.append(path)
+    files = write_workbooks(src, _results())
     _edit_workbook(src / "xiangtan.xlsx", src / "xiangtan-changed.xlsx")
     files.append(src / "xiangtan-changed.xlsx")
     # Probe: a formula whose cached value is wrong; recalculation must replace it.

@@ -47,10 +47,10 @@ A4 = (595.3, 841.9)  # points
 @pytest.fixture(scope="session")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
     """slug -> (workbook, its PDF), every case printed in one LibreOffice run."""
-    from tests.libreoffice import _REGISTRY, SofficeMissing, find_soffice
+    from tests.libreoffice import SofficeMissing, find_soffice, print_pdf
 
     try:
-        soffice = find_soffice()
+        find_soffice()
         if shutil.which("pdftotext") is None:
             raise SofficeMissing("poppler's pdftotext is missing: run `make system-deps`")
     except SofficeMissing as exc:
@@ -63,27 +63,8 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, P
         path = base / f"{f.parent.name}.xlsx"
         path.write_bytes(render_workbook(appraisal.appraise(appraisal.load_case(f))))
         files.append(path)
-    profile = base / "profile"
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
     out = base / "pdf"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.resolve().as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *map(str, files),
-        ],
-        capture_output=True,
-        timeout=600,
-        check=True,
-        env={**os.environ, "HOME": str(profile)},
-    )
+    print_pdf(files, out, base / "profile", timeout=600, recalc=True)
     return {p.stem: (p, out / f"{p.stem}.pdf") for p in files}
 
 

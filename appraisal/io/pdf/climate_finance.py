@@ -96,26 +96,15 @@ def _flood(
     """A component's damage-probability table and its expected annual damage."""
     meta = result.case.meta
     name = result.component(cid).name
-    rows = [
+    t = layout.frame_table(
+        table,
         [
-            fmt.count(layout.num(r.return_period)),
-            f"{layout.num(r.probability) or 0.0:.4f}",
-            fmt.money(layout.num(r.damage_without)),
-            fmt.money(layout.num(r.damage_with)),
-            fmt.money(layout.num(r.damage_avoided)),
-        ]
-        for r in table.itertuples(index=False)
-    ]
-    t = layout.table(
-        [
-            "Return period, years",
-            "Annual probability",
-            "Damage without",
-            "Damage with",
-            "Damage avoided",
+            ("return_period", "Return period, years", 80, fmt.count),
+            ("probability", "Annual probability", 80, _probability),
+            ("damage_without", "Damage without", 90, fmt.money),
+            ("damage_with", "Damage with", 90, fmt.money),
+            ("damage_avoided", "Damage avoided", 90, fmt.money),
         ],
-        rows,
-        [80, 80, 90, 90, 90],
         text_cols=(),
     )
     return layout.captioned(
@@ -129,3 +118,8 @@ def _flood(
         "avoided EAD times the climate multiplier of each year is the benefit stream "
         "avoided_flood_damage from the first operating year.",
     )
+
+
+def _probability(value: float | None) -> str:
+    """An annual exceedance probability to four decimals (0 where it is missing)."""
+    return f"{value or 0.0:.4f}"

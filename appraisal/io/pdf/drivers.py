@@ -52,24 +52,14 @@ def drivers_flowables(risk: RiskResult, n: layout.Numbering) -> list[Flowable]:
     if drivers is None or not len(drivers):
         return []
     rs = risk.summary
-    rows = [
+    t = layout.frame_table(
+        drivers,
         [
-            str(r.variable),
-            fmt.ratio(layout.num(r.rank_correlation)),
-            fmt.rate(layout.num(r.variance_share)),
-            fmt.ratio(layout.num(r.standardised_coefficient)),
-        ]
-        for r in drivers.itertuples(index=False)
-    ]
-    t = layout.table(
-        [
-            "Input",
-            "Rank correlation with ENPV",
-            "Share of ENPV variance",
-            "Standardised coefficient",
+            ("variable", "Input", 140, str),
+            ("rank_correlation", "Rank correlation with ENPV", 100, fmt.ratio),
+            ("variance_share", "Share of ENPV variance", 100, fmt.rate),
+            ("standardised_coefficient", "Standardised coefficient", 100, fmt.ratio),
         ],
-        rows,
-        [140, 100, 100, 100],
     )
     r2 = layout.num(rs.get("drivers_r_squared"))
     story: list[Flowable] = [

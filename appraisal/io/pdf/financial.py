@@ -14,7 +14,7 @@ from reportlab.platypus import CondPageBreak, Flowable
 from appraisal import formatting as fmt
 from appraisal.io.pdf import layout
 from appraisal.io.pdf.fiscal import entity_tables, fiscal_tables
-from appraisal.io.pdf.styles import FRAME_W, p
+from appraisal.io.pdf.styles import p
 from appraisal.result import AppraisalResult
 
 
@@ -48,37 +48,20 @@ def financial_section(result: AppraisalResult, n: layout.Numbering) -> list[Flow
         )
     w = result.wacc_table
     if w is not None:
-        rows = []
-        for r in w.itertuples(index=False):
-            rows.append(
-                [
-                    str(r.name),
-                    fmt.money(layout.num(r.amount)),
-                    fmt.rate(layout.num(r.weight)),
-                    fmt.rate(layout.num(r.nominal_cost)),
-                    fmt.rate(layout.num(r.tax_rate)),
-                    fmt.rate(layout.num(r.after_tax_nominal_cost)),
-                    fmt.rate(layout.num(r.inflation)),
-                    fmt.rate(layout.num(r.real_cost)),
-                    fmt.rate(layout.num(r.weighted_real_cost)),
-                ]
-            )
-        rows.append(["WACC (real)", *[""] * 7, fmt.rate(f["wacc"])])
-        t = layout.table(
+        t = layout.frame_table(
+            w,
             [
-                "Source of funds",
-                "Amount",
-                "Weight",
-                "Nominal cost",
-                "Tax rate",
-                "After-tax nominal cost",
-                "Inflation",
-                "Real cost",
-                "Weighted real cost",
+                ("name", "Source of funds", 120, str),
+                ("amount", "Amount", 48, fmt.money),
+                ("weight", "Weight", 40, fmt.rate),
+                ("nominal_cost", "Nominal cost", 42, fmt.rate),
+                ("tax_rate", "Tax rate", 38, fmt.rate),
+                ("after_tax_nominal_cost", "After-tax nominal cost", 48, fmt.rate),
+                ("inflation", "Inflation", 42, fmt.rate),
+                ("real_cost", "Real cost", 42, fmt.rate),
+                ("weighted_real_cost", "Weighted real cost", 50, fmt.rate),
             ],
-            rows,
-            [120, 48, 40, 42, 38, 48, 42, 42, 50],
-            bold_rows=[len(rows) - 1],
+            totals=[["WACC (real)", *[""] * 7, fmt.rate(f["wacc"])]],
         )
         story += layout.captioned(
             f"{n.table()}: Weighted average cost of capital ({meta.money})",
@@ -129,11 +112,7 @@ def financial_section(result: AppraisalResult, n: layout.Numbering) -> list[Flow
         ]
         if "interest_capitalized" in sched and (sched["interest_capitalized"] != 0).any():
             spec.insert(3, ("interest_capitalized", "Interest capitalized", fmt.money))
-        year_width = 36.0
-        rest = (FRAME_W - year_width) / len(spec)
-        t3 = layout.yearly_table(
-            sched, [(k, h, rest, f_) for k, h, f_ in spec], year_width=year_width
-        )
+        t3 = layout.frame_wide_yearly_table(sched, spec, year_width=36.0)
         terms = ""
         if loan is not None:
             terms = (

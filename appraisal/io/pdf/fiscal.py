@@ -12,7 +12,6 @@ from reportlab.platypus import CondPageBreak, Flowable
 
 from appraisal import formatting as fmt
 from appraisal.io.pdf import layout
-from appraisal.io.pdf.styles import FRAME_W
 from appraisal.result import AppraisalResult
 
 __all__ = ["entity_tables", "fiscal_tables"]
@@ -75,11 +74,7 @@ def fiscal_tables(result: AppraisalResult, n: layout.Numbering) -> list[Flowable
         ("budget_revenue", "Budget revenue", fmt.money),
         ("burden_share", "Share", fmt.rate),
     ]
-    year_width = 40.0
-    rest = (FRAME_W - year_width) / len(spec)
-    t = layout.yearly_table(
-        fiscal.table, [(k, h, rest, f_) for k, h, f_ in spec], year_width=year_width
-    )
+    t = layout.frame_wide_yearly_table(fiscal.table, spec, year_width=40.0)
     verdict = "above" if fiscal.burden_share_max > f.max_burden_share else "within"
     story: list[Flowable] = [CondPageBreak(160)]
     story += layout.captioned(

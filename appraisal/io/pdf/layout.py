@@ -3,7 +3,8 @@
 :func:`table` is the one bank-style table (navy header repeated on every page,
 zebra rows, numbers right-aligned); :func:`yearly_table` and
 :func:`component_table` build the two kinds every section has: one row a year
-of a result table, and one row per component then the program. Cells are
+of a result table, and one row per component then the program;
+:func:`frame_table` writes one row per row of any other result table. Cells are
 formatted by :mod:`appraisal.formatting`, the rules the terminal and the
 workbook use.
 """
@@ -203,6 +204,33 @@ def fit_widths(header: Sequence[str], widths: Sequence[float]) -> list[float]:
     return out
 
 
+def frame_table(
+    frame: pd.DataFrame,
+    columns: Sequence[tuple[str, str, float, Callable[[Any], str]]],
+    *,
+    text_cols: Sequence[int] = (0,),
+    totals: Sequence[Sequence[str]] = (),
+) -> Table:
+    """One row per row of ``frame``, then ``totals`` rows in bold.
+
+    ``columns`` are (column of ``frame``, header, width [pt], formatter); a
+    formatter gets the value as a number (:func:`num`), or as it is in ``text_cols``.
+    """
+    cells = [
+        [f(v) if j in text_cols else f(num(v)) for v in frame[key].tolist()]
+        for j, (key, _, _, f) in enumerate(columns)
+    ]
+    rows = [[c[i] for c in cells] for i in range(len(frame))]
+    rows += [list(r) for r in totals]
+    return table(
+        [h for _, h, _, _ in columns],
+        rows,
+        [w for _, _, w, _ in columns],
+        text_cols=text_cols,
+        bold_rows=list(range(len(rows) - len(totals), len(rows))),
+    )
+
+
 def yearly_table(
     frame: pd.DataFrame,
     columns: Sequence[tuple[str, str, float, Formatter]],
@@ -224,6 +252,17 @@ def yearly_table(
         [year_width, *(w for _, _, w, _ in columns)],
         bold_rows=list(range(len(rows) - len(totals), len(rows))),
     )
+
+
+def frame_wide_yearly_table(
+    frame: pd.DataFrame, columns: Sequence[tuple[str, str, Formatter]], *, year_width: float
+) -> Table:
+    """:func:`yearly_table` across the frame: the columns after the year share its width equally.
+
+    ``columns`` are (column of ``frame``, header, formatter).
+    """
+    rest = (FRAME_W - year_width) / len(columns)
+    return yearly_table(frame, [(k, h, rest, f) for k, h, f in columns], year_width=year_width)
 
 
 def component_table(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 from appraisal import formatting as fmt
 from appraisal.fund import Allocation
+from appraisal.io.mac_order import cost_text, mac_order_rows
 
 __all__ = ["fund_text"]
 
@@ -18,22 +17,17 @@ def fund_text(a: Allocation) -> str:
         f"{'tonnes avoided' if a.objective == 'tco2e' else 'ENPV'}; status: {a.status}",
         "",
     ]
-    rows = []
-    p = a.projects.sort_values(["cost_per_tco2e", "id"], na_position="last")
-    for r in p.to_dict(orient="records"):
-        cpt = None if math.isnan(r["cost_per_tco2e"]) else r["cost_per_tco2e"]
-        rows.append(
-            [
-                str(r["id"]),
-                str(r["city"]),
-                fmt.money(r["support"]),
-                fmt.tonnes(r["tco2e"]),
-                fmt.money(r["enpv"]),
-                fmt.per_tonne(cpt),
-                "x" if r["exact"] else "",
-                "x" if r["greedy"] else "",
-            ]
-        )
+    rows = mac_order_rows(
+        a.projects,
+        [
+            ("id", str),
+            ("city", str),
+            ("support", fmt.money),
+            ("tco2e", fmt.tonnes),
+            ("enpv", fmt.money),
+            ("cost_per_tco2e", cost_text),
+        ],
+    )
     lines += fmt.text_table(
         [
             "project (MAC order)",

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
 from appraisal import formatting as fmt
+from appraisal.io.mac_order import cost_text, mac_order_rows
 from appraisal.peak_plan import PeakPlan
 
 __all__ = ["peak_text"]
@@ -35,22 +34,17 @@ def peak_text(p: PeakPlan) -> str:
     ]
     lines += fmt.text_table(["target year", "feasible", paid], curve)
     lines.append("")
-    rows = []
-    proj = p.projects.sort_values(["cost_per_tco2e", "id"], na_position="last")
-    for r in proj.to_dict(orient="records"):
-        cpt = None if math.isnan(r["cost_per_tco2e"]) else r["cost_per_tco2e"]
-        rows.append(
-            [
-                str(r["id"]),
-                str(r["city"]),
-                fmt.money(r["support"]),
-                fmt.money(r["economic_cost"]),
-                fmt.tonnes(r["tco2e"]),
-                fmt.per_tonne(cpt),
-                "x" if r["exact"] else "",
-                "x" if r["greedy"] else "",
-            ]
-        )
+    rows = mac_order_rows(
+        p.projects,
+        [
+            ("id", str),
+            ("city", str),
+            ("support", fmt.money),
+            ("economic_cost", fmt.money),
+            ("tco2e", fmt.tonnes),
+            ("cost_per_tco2e", cost_text),
+        ],
+    )
     exact_head = "exact" if p.exact.feasible else "closest"
     heads = ["project (MAC order)", "city", "support", "econ. cost", "tCO2e", "cost/tCO2e"]
     lines += fmt.text_table([*heads, exact_head, "MAC order"], rows)

@@ -55,34 +55,18 @@ def write_economic(ctx: WorkbookContext, result: AppraisalResult) -> None:
             f"{ref}-{sh.ref(FIRST + i, col + 2, here=sh)}"
             for i, ref in enumerate(ctx.copy_column(inv, c.inv["cap_eco"]))
         ]
-        cols["capital"] = ctx.column(
-            sh,
-            col,
-            "",
-            "Capital, net of the residual value",
-            money,
-            formulas=cap_f,
-            cached=e["capital"].to_numpy(),
+        om_f = ctx.copy_column(inv, c.inv["om_eco"])
+        res_f = _residual_formulas(ctx, c)
+        parts = (
+            ("capital", "Capital, net of the residual value", cap_f, "capital"),
+            ("operating", "O&M", om_f, "operating"),
+            ("residual", "Residual value (negative cost)", res_f, "residual_value"),
         )
-        cols["operating"] = ctx.column(
-            sh,
-            col + 1,
-            "",
-            "O&M",
-            money,
-            formulas=ctx.copy_column(inv, c.inv["om_eco"]),
-            cached=e["operating"].to_numpy(),
-        )
-        cols["residual"] = ctx.column(
-            sh,
-            col + 2,
-            "",
-            "Residual value (negative cost)",
-            money,
-            formulas=_residual_formulas(ctx, c),
-            cached=e["residual_value"].to_numpy(),
-        )
-        col += 3
+        for j, (key, label, formulas, frame_key) in enumerate(parts):
+            cols[key] = ctx.column(
+                sh, col + j, "", label, money, formulas=formulas, cached=e[frame_key].to_numpy()
+            )
+        col += len(parts)
         for b in c.res.benefit_names:
             cf = f"*{ctx.cf_ref[b]}" if c.benefit_cf[b] is not None else ""
             f_ = [ref + cf for ref in ctx.copy_column(inp, c.cols[f"b:{b}"])]

@@ -16,13 +16,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from appraisal.formatting import EXCEL_FORMATS
 from appraisal.io.workbook.context import FIRST, Comp, WorkbookContext
+from appraisal.io.xlsx_common import SheetWriter
 from appraisal.result import AppraisalResult
 
-__all__ = ["EntityCells", "entity_terms_refs", "write_entity_terms", "write_entity_wacc"]
+__all__ = [
+    "EntityCells",
+    "entity_terms_refs",
+    "write_entity_terms",
+    "write_entity_wacc",
+    "write_wacc_row",
+]
 
 _MONEY = EXCEL_FORMATS["money"]
 _TERMS = (
@@ -132,16 +140,7 @@ def write_entity_wacc(
         last = row - 1
         for r_, j in zip(range(first, row), range(len(t)), strict=True):
             sh.formula(r_, 5, e.income_tax_rate, t["tax_rate"].iloc[j], "0.00%")
-            sh.formula(r_, 3, f"B{r_}/SUM($B${first}:$B${last})", t["weight"].iloc[j], "0.00%")
-            sh.formula(
-                r_,
-                7,
-                f"IF(F{r_},D{r_}*(1-E{r_}),D{r_})",
-                t["after_tax_nominal_cost"].iloc[j],
-                "0.00%",
-            )
-            sh.formula(r_, 9, f"(1+G{r_})/(1+H{r_})-1", t["real_cost"].iloc[j], "0.00%")
-            sh.formula(r_, 10, f"C{r_}*I{r_}", t["weighted_real_cost"].iloc[j], "0.00%")
+            write_wacc_row(sh, r_, (first, last), t, j, tax_shield=f"F{r_}")
         sh.put(row, 1, "WACC (real)", "head")
         wacc = e.comp.res.summary["financial"]["wacc"]
         coord = sh.formula(
@@ -151,3 +150,33 @@ def write_entity_wacc(
         ctx.name("financial.wacc", sh, coord, e.comp)
         row += 2
     return row
+
+
+def write_wacc_row(
+    sh: SheetWriter,
+    row: int,
+    rows: tuple[int, int],
+    table: pd.DataFrame,
+    i: int,
+    *,
+    tax_shield: str,
+) -> None:
+    """The computed cells of one row of a WACC table (ADB's columns B to J).
+
+    Weight (C) = amount (B) / the table's total amount over ``rows`` (first,
+    last); after-tax nominal cost (G) = nominal cost (D) x (1 - tax rate (E))
+    where the formula ``tax_shield`` holds (debt, taxed), else D; real cost (I) =
+    (1 + G) / (1 + inflation (H)) - 1; weighted real cost (J) = C x I. The cached
+    values are the engine's: row ``i`` of ``table`` (a ``wacc_table``).
+    """
+    first, last = rows
+    sh.formula(row, 3, f"B{row}/SUM($B${first}:$B${last})", table["weight"].iloc[i], "0.00%")
+    sh.formula(
+        row,
+        7,
+        f"IF({tax_shield},D{row}*(1-E{row}),D{row})",
+        table["after_tax_nominal_cost"].iloc[i],
+        "0.00%",
+    )
+    sh.formula(row, 9, f"(1+G{row})/(1+H{row})-1", table["real_cost"].iloc[i], "0.00%")
+    sh.formula(row, 10, f"C{row}*I{row}", table["weighted_real_cost"].iloc[i], "0.00%")

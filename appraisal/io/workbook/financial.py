@@ -25,6 +25,7 @@ from appraisal.io.workbook.entity import (
     entity_terms_refs,
     write_entity_terms,
     write_entity_wacc,
+    write_wacc_row,
 )
 from appraisal.io.workbook.loan import write_loan
 from appraisal.io.xlsx_common import quote_sheet
@@ -187,16 +188,7 @@ def _wacc(ctx: WorkbookContext, result: AppraisalResult, row: int) -> int:
         sh.put(r_, 6, s.is_debt, "input")
         sh.put(r_, 8, s.inflation, "input", "0.00%")
         assert t is not None
-        sh.formula(r_, 3, f"B{r_}/SUM($B${first}:$B${last})", t["weight"].iloc[i], "0.00%")
-        sh.formula(
-            r_,
-            7,
-            f"IF(AND(F{r_},{taxed}),D{r_}*(1-E{r_}),D{r_})",
-            t["after_tax_nominal_cost"].iloc[i],
-            "0.00%",
-        )
-        sh.formula(r_, 9, f"(1+G{r_})/(1+H{r_})-1", t["real_cost"].iloc[i], "0.00%")
-        sh.formula(r_, 10, f"C{r_}*I{r_}", t["weighted_real_cost"].iloc[i], "0.00%")
+        write_wacc_row(sh, r_, (first, last), t, i, tax_shield=f"AND(F{r_},{taxed})")
         sh.put(r_, 11, s.source)
         for k, cc in (
             ("amount", 2),

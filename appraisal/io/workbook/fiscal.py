@@ -61,9 +61,10 @@ def write_fiscal(ctx: WorkbookContext, result: AppraisalResult) -> None:
     retained = "1" if amount is None else f"MAX(0,1-({on_lent})/{amount[0]})"
     sh.formula(r_ret, 2, retained, _retained(ctx), "0.00%")
     py = ctx.meta.price_year
+    years = range(FIRST, last + 1)
     cols = {
-        "capital": [inv.ref(r, ctx.inv_program["cap_fin"]) for r in range(FIRST, last + 1)],
-        "price_index": [f"(1+{infl})^(A{r}-{py})" for r in range(FIRST, last + 1)],
+        "capital": [inv.ref(r, ctx.inv_program["cap_fin"]) for r in years],
+        "price_index": [f"(1+{infl})^(A{r}-{py})" for r in years],
     }
     heads = (("capital", "Capital, all components", 2), ("price_index", "Price index", 3))
     for key, label, col in heads:
@@ -76,26 +77,30 @@ def write_fiscal(ctx: WorkbookContext, result: AppraisalResult) -> None:
         return fin.ref(int(first_row) + i, _COL[col])
 
     disbursed = [f"{loan_ref('D', i)}/C{FIRST + i}" for i in range(n)]
-    ctx.column(sh, 4, "", "Loan disbursed", ctx.money, formulas=disbursed,
-               cached=t["loan_disbursed"].to_numpy())  # fmt: skip
-    ctx.column(sh, 5, "", "Counterpart capital", ctx.money,
-               formulas=[f"B{r}-D{r}" for r in range(FIRST, last + 1)],
-               cached=t["counterpart"].to_numpy())  # fmt: skip
     non_rev = [c for c in ctx.comps if c.res.financial is None]
     om = ["+".join(inv.ref(FIRST + i, c.inv["om_fin"]) for c in non_rev) or "0" for i in range(n)]
-    ctx.column(sh, 6, "", "O&M, components earning no revenue", ctx.money, formulas=om,
-               cached=t["om_non_revenue"].to_numpy())  # fmt: skip
     service = [f"{loan_ref('K', i)}*$B${r_ret}/C{FIRST + i}" for i in range(n)]
-    ctx.column(sh, 7, "", "Debt service kept by the city", ctx.money, formulas=service,
-               cached=t["debt_service_retained"].to_numpy())  # fmt: skip
-    ctx.column(sh, 8, "", "Burden on the budget", ctx.money,
-               formulas=[f"E{r}+F{r}+G{r}" for r in range(FIRST, last + 1)],
-               cached=t["burden"].to_numpy())  # fmt: skip
-    ctx.column(sh, 9, "", "General budget revenue", ctx.money,
-               values=t["budget_revenue"].to_numpy())  # fmt: skip
-    ctx.column(sh, 10, "", "Burden, share of revenue", "share",
-               formulas=[f"H{r}/I{r}" for r in range(FIRST, last + 1)],
-               cached=t["burden_share"].to_numpy(), fmt="0.00%")  # fmt: skip
+    money_columns = (
+        (4, "Loan disbursed", "loan_disbursed", disbursed),
+        (5, "Counterpart capital", "counterpart", [f"B{r}-D{r}" for r in years]),
+        (6, "O&M, components earning no revenue", "om_non_revenue", om),
+        (7, "Debt service kept by the city", "debt_service_retained", service),
+        (8, "Burden on the budget", "burden", [f"E{r}+F{r}+G{r}" for r in years]),
+    )
+    for col, label, key, formulas in money_columns:
+        ctx.column(sh, col, "", label, ctx.money, formulas=formulas, cached=t[key].to_numpy())
+    revenue = t["budget_revenue"].to_numpy()
+    ctx.column(sh, 9, "", "General budget revenue", ctx.money, values=revenue)
+    ctx.column(
+        sh,
+        10,
+        "",
+        "Burden, share of revenue",
+        "share",
+        formulas=[f"H{r}/I{r}" for r in years],
+        cached=t["burden_share"].to_numpy(),
+        fmt="0.00%",
+    )
     shares = f"$J${FIRST}:$J${last}"
     r_out = r_ret + 1
     sh.put(r_out, 1, "Burden on the budget, largest share", "head")

@@ -13,6 +13,7 @@ from openpyxl.chart import BarChart, Reference
 
 from appraisal.formatting import EXCEL_FORMATS
 from appraisal.fund import Allocation
+from appraisal.io.mac_order import as_is, mac_order_rows
 from appraisal.io.workbook.printing import finish_workbook
 from appraisal.io.xlsx_common import SheetWriter, workbook_bytes
 
@@ -22,21 +23,9 @@ __all__ = ["add_fund_sheets", "render_fund_workbook"]
 def add_fund_sheets(wb: Workbook, a: Allocation) -> None:
     """The Fund sheet (projects, the two choices, the explanation) and Fund by city (chart)."""
     sh = SheetWriter(wb.create_sheet("Fund"))
-    p = a.projects.sort_values(["cost_per_tco2e", "id"], na_position="last")
     headers = ["project", "city", "support", "tCO2e", "ENPV", "cost per tCO2e", "exact", "greedy"]
-    rows = [
-        [
-            r["id"],
-            r["city"],
-            r["support"],
-            r["tco2e"],
-            r["enpv"],
-            r["cost_per_tco2e"],
-            "x" if r["exact"] else "",
-            "x" if r["greedy"] else "",
-        ]
-        for r in p.to_dict(orient="records")
-    ]
+    keys = ["id", "city", "support", "tco2e", "enpv", "cost_per_tco2e"]
+    rows = mac_order_rows(a.projects, [(k, as_is) for k in keys])
     kinds = [None, None, "money", "tonnes", "money", "per_tonne", None, None]
     sh.table(headers, rows, [EXCEL_FORMATS[k] if k else None for k in kinds])
     r0 = len(rows) + 3

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
 from appraisal.formatting import EXCEL_FORMATS
+from appraisal.io.mac_order import as_is, mac_order_rows
 from appraisal.io.workbook.charts import year_lines
 from appraisal.io.workbook.printing import finish_workbook
 from appraisal.io.xlsx_common import SheetWriter, workbook_bytes
@@ -64,20 +65,8 @@ def _curve(wb: Workbook, p: PeakPlan) -> None:
 
 def _projects(wb: Workbook, p: PeakPlan) -> None:
     sh = SheetWriter(wb.create_sheet("Peak projects"))
-    proj = p.projects.sort_values(["cost_per_tco2e", "id"], na_position="last")
-    rows = [
-        [
-            r["id"],
-            r["city"],
-            r["support"],
-            r["economic_cost"],
-            r["tco2e"],
-            r["cost_per_tco2e"],
-            "x" if r["exact"] else "",
-            "x" if r["greedy"] else "",
-        ]
-        for r in proj.to_dict(orient="records")
-    ]
+    keys = ["id", "city", "support", "economic_cost", "tco2e", "cost_per_tco2e"]
+    rows = mac_order_rows(p.projects, [(k, as_is) for k in keys])
     exact = "exact" if p.exact.feasible else "closest"
     heads = ["project", "city", "support", "economic cost", "tCO2e", "cost per tCO2e"]
     kinds = [None, None, "money", "money", "tonnes", "per_tonne", None, None]
