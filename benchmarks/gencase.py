@@ -3,17 +3,22 @@
 Usage: ``python benchmarks/gencase.py N OUT_DIR [SOURCE]`` writes ``OUT_DIR/case.toml``
 (SOURCE: the case file copied, by default ``cases/xiangtan/case.toml``).
 
-The Xiangtan case (``cases/xiangtan/case.toml``) with its component blocks copied
-until there are N, each copy's ``id`` and ``name`` numbered; the capital of each is
-divided by N / 6 so the financing still covers the program. The risk section is
-left out (its variables are not needed to time the writers).
+The Xiangtan case (``cases/xiangtan/case.toml``) with its components copied until
+there are N, each copy's ``id`` and ``name`` numbered; the capital of each (and an
+on-lent loan) is divided by N / 7 so the financing still covers the program. The
+risk section is left out (its variables are not needed to time the writers). The
+case is written back with ``appraisal convert``'s TOML writer.
 """
 
 from __future__ import annotations
 
-import re
+import copy
 import sys
+import tomllib
 from pathlib import Path
+
+from appraisal.case import parse_case
+from appraisal.io.template import case_to_toml
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "cases" / "xiangtan" / "case.toml"
@@ -21,30 +26,25 @@ SOURCE = ROOT / "cases" / "xiangtan" / "case.toml"
 
 def generate(n: int, out_dir: Path, source: Path = SOURCE) -> Path:
     """Write a case of ``n`` components into ``out_dir``; return the case file's path."""
-    text = source.read_text(encoding="utf-8")
-    start = text.index("[[components]]")
-    end = text.index("[risk]")
-    head, body = text[:start], text[start:end]
-    blocks = ["[[components]]" + b for b in body.split("[[components]]")[1:]]
+    data = tomllib.loads(source.read_text(encoding="utf-8"))
+    data.pop("risk", None)
+    blocks = data["components"]
     scale = len(blocks) / n
     copies = []
     for i in range(n):
-        b = blocks[i % len(blocks)]
-        b = re.sub(r'^id = "([^"]*)"', rf'id = "\1-{i}"', b, count=1, flags=re.M)
-        b = re.sub(r'^name = "([^"]*)"', rf'name = "\1 #{i}"', b, count=1, flags=re.M)
-        cap = b.index("[components.capital]")
-        nxt = b.find("\n[", cap + 1)
-        nxt = len(b) if nxt < 0 else nxt
-        section = re.sub(
-            r"^(\w+) = ([0-9.]+)",
-            lambda m: f"{m.group(1)} = {float(m.group(2)) * scale!r}",
-            b[cap:nxt],
-            flags=re.M,
-        )
-        copies.append(b[:cap] + section + b[nxt:])
+        b = copy.deepcopy(blocks[i % len(blocks)])
+        b["id"] = f"{b['id']}-{i}"
+        b["name"] = f"{b['name']} #{i}"
+        if "capital" in b:  # parametric: the capital by category, scaled
+            b["capital"] = {k: v * scale for k, v in b["capital"].items()}
+        fin = b.get("financial") or {}
+        if "on_lent_loan" in fin:  # the loan on-lent to the copies adds up to the same
+            fin["on_lent_loan"] = fin["on_lent_loan"] * scale
+        copies.append(b)
+    data["components"] = copies
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "case.toml"
-    path.write_text(head + "".join(copies), encoding="utf-8")
+    path.write_text(case_to_toml(parse_case(data, source=str(source))), encoding="utf-8")
     return path
 
 
