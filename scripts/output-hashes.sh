@@ -5,9 +5,11 @@
 #   scripts/output-hashes.sh > before.sha256      # on the old commit
 #   scripts/output-hashes.sh | diff before.sha256 -   # on the new one: no lines
 #
-# The recorded figures are in scripts/output-hashes.sha256, made on the commit
-# before the refactor (b1b2cfc) with the packages installed that day: a new
-# openpyxl or reportlab may change bytes by itself.
+# The recorded figures are in scripts/output-hashes.sha256: first made on b1b2cfc,
+# before the refactor of issue 10 (which left them unchanged), and made again when
+# outputs changed on purpose (issues 11, 12, 14, 16). Regenerate it in the commit
+# that changes an output on purpose and say which and why. A new openpyxl or
+# reportlab may change bytes by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APP=$(realpath "${APPRAISAL:-.venv/bin/appraisal}")
