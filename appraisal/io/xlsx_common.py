@@ -407,12 +407,14 @@ def normalize_xlsx_bytes(data: bytes) -> bytes:
     return _write_normalized(zipfile.ZipFile(io.BytesIO(data)))
 
 
-def workbook_bytes(wb: Any) -> bytes:
+def workbook_bytes(wb: Any, cached: dict[tuple[str, str], Any] | None = None) -> bytes:
     """Save an openpyxl workbook to deterministic bytes.
 
     openpyxl's writer fills an uncompressed zip (what ``Workbook.save`` does, less
     its deflating, which the normalising rewrite would redo), then every entry is
-    deflated once, reproducibly.
+    deflated once, reproducibly. With ``cached`` ((sheet title, coordinate) ->
+    value), the formula cells' cached values are written in that same rewrite
+    (:func:`add_cached_values`), so nothing is deflated twice.
     """
     wb.properties.creator = "appraisal"
     wb.properties.lastModifiedBy = "appraisal"
@@ -421,10 +423,12 @@ def workbook_bytes(wb: Any) -> bytes:
     if wb.read_only or wb.write_only:  # openpyxl's own checks and steps for these
         buf = io.BytesIO()
         wb.save(buf)
-        return normalize_xlsx_bytes(buf.getvalue())
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).save()
+    else:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+            ExcelWriter(wb, archive).save()
+    if cached is not None:
+        return add_cached_values(buf.getvalue(), cached)
     return normalize_xlsx_bytes(buf.getvalue())
 
 

@@ -129,4 +129,4 @@ def render_workbook(result: AppraisalResult) -> bytes:
         add_sheets(ctx.wb, result, ctx.names)
     write_about(ctx, result)  # first sheet: lists every sheet written above
     finish_workbook(ctx.wb, ctx.meta.name, ctx.names.cached)  # fonts, n/a, widths, printing
-    return add_cached_values(workbook_bytes(ctx.wb), ctx.names.cached)
+    return workbook_bytes(ctx.wb, ctx.names.cached)  # with the cached values, zipped once

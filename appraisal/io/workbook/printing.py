@@ -36,12 +36,14 @@ Examples
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from openpyxl.styles import Alignment
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.workbook import Workbook
@@ -112,9 +114,21 @@ def text_points(text: str, size: float = FONT_SIZE, bold: bool = False) -> float
     return sum(float(stringWidth(ch, font, size)) if ord(ch) < 256 else size for ch in text)
 
 
+# a workbook measures the same labels and figures many times over
+_points = functools.lru_cache(maxsize=1 << 16)(text_points)
+
+
 def _decimals(section: str) -> int:
     m = re.search(r"0\.(0+)", section)
     return len(m.group(1)) if m else 0
+
+
+@functools.lru_cache(maxsize=1024)
+def _format_parts(fmt: str | None) -> tuple[str, str, int, str]:
+    """(first section, its literal text, decimals, thousands separator) of a number format."""
+    section = (fmt or "General").split(";")[0]
+    literal = "".join(re.findall(r'"([^"]*)"', section))
+    return section, literal, _decimals(section), "," if "," in section else ""
 
 
 def shown(value: Any, fmt: str | None) -> str:
@@ -130,10 +144,7 @@ def shown(value: Any, fmt: str | None) -> str:
     v = float(value)
     if not math.isfinite(v):
         return NA_TEXT
-    section = (fmt or "General").split(";")[0]
-    literal = "".join(re.findall(r'"([^"]*)"', section))
-    d = _decimals(section)
-    sep = "," if "," in section else ""
+    section, literal, d, sep = _format_parts(fmt)
     if "%" in section:
         return f"{v * 100:{sep}.{d}f}%{literal}"
     if "E+" in section.upper():
@@ -164,12 +175,13 @@ def _one_font_family(wb: Workbook) -> None:
 def _na_as_text(ws: Worksheet, cached: dict[tuple[str, str], Any]) -> None:
     """``NA()`` in formulas becomes ``"n/a"``; a cached error becomes that text, right-aligned."""
     right = Alignment(horizontal="right")
+    title = ws.title
     for cell in ws._cells.values():
         if cell.data_type != "f" or not isinstance(cell.value, str):
             continue
         if "NA()" in cell.value:
             cell.value = _NA_CALL.sub(f'"{NA_TEXT}"', cell.value)
-        key = (ws.title, cell.coordinate)
+        key = (title, f"{get_column_letter(cell.column)}{cell.row}")
         if cached.get(key) is NA:
             cached[key] = NA_TEXT
             cell.alignment = right
@@ -186,13 +198,6 @@ def _frozen(ws: Worksheet) -> tuple[int, int]:
     return int(m.group(2)) - 1, column_index_from_string(m.group(1)) - 1
 
 
-def _cell_text(cell: Any, cached: Mapping[tuple[str, str], Any]) -> str:
-    value = cell.value
-    if cell.data_type == "f":
-        value = cached.get((cell.parent.title, cell.coordinate), "")
-    return shown(value, cell.number_format)
-
-
 def _lines(text: str, width_pt: float, size: float, bold: bool) -> int:
     """Lines ``text`` takes when wrapped at word boundaries in ``width_pt`` points."""
     n = 0
@@ -201,7 +206,7 @@ def _lines(text: str, width_pt: float, size: float, bold: bool) -> int:
         line = ""
         for word in para.split(" "):
             trial = f"{line} {word}" if line else word
-            if line and text_points(trial, size, bold) > width_pt:
+            if line and _points(trial, size, bold) > width_pt:
                 n += 1
                 line = word
             else:
@@ -221,10 +226,44 @@ def _fit_columns(ws: Worksheet, cached: Mapping[tuple[str, str], Any]) -> None:
     page edge and be cut), except the only entry of a row (a title, a note):
     that may run on to the edge of the first page that prints it.
     """
+    # Styles are read from the workbook's tables by the cell's style ids (what
+    # ``cell.font`` and ``cell.alignment`` do, without a proxy object per call),
+    # and each new alignment is added to the table once: a large case has
+    # hundreds of thousands of cells.
+    wb = ws.parent
+    fonts, alignments = wb._fonts, wb._alignments
+    font_of: dict[int, tuple[float, bool]] = {}
+    aligned: dict[tuple[Any, Any, Any], int] = {}
+
+    def font(cell: Any) -> tuple[float, bool]:
+        fid = cell._style.fontId
+        if fid not in font_of:
+            f = fonts[fid]
+            font_of[fid] = (float(f.sz or FONT_SIZE), bool(f.b))
+        return font_of[fid]
+
+    def align(cell: Any, horizontal: Any, vertical: Any, wrap: Any) -> None:
+        key = (horizontal, vertical, wrap)
+        if key not in aligned:
+            aligned[key] = alignments.add(
+                Alignment(horizontal=horizontal, vertical=vertical, wrap_text=wrap)
+            )
+        cell._style.alignmentId = aligned[key]
+
     head_rows, _ = _frozen(ws)
+    title = ws.title
     rows: dict[int, list[tuple[int, Any, str]]] = {}
+    format_of: dict[int, str] = {}
     for (r, c), cell in sorted(ws._cells.items()):
-        text = _cell_text(cell, cached)
+        value = cell.value
+        if cell.data_type == "f":
+            value = cached.get((title, f"{get_column_letter(c)}{r}"), "")
+        if not cell._style:  # as reading ``cell.number_format`` would
+            cell._style = StyleArray()
+        fid = cell._style.numFmtId
+        if fid not in format_of:
+            format_of[fid] = cell.number_format
+        text = shown(value, format_of[fid])
         if text:
             rows.setdefault(r, []).append((c, cell, text))
     if not rows:
@@ -239,12 +278,14 @@ def _fit_columns(ws: Worksheet, cached: Mapping[tuple[str, str], Any]) -> None:
         if len(cells) == 1 and cells[0][1].data_type == "s":
             continue  # a title or a note: measured against the page below
         for c, cell, text in cells:
-            size, bold = float(cell.font.sz or FONT_SIZE), bool(cell.font.b)
-            if cell.data_type == "s" and (r <= head_rows or cell.alignment.wrap_text):
-                widest = max(text_points(w, size, bold) for w in text.split())
-                want(c, max(widest, min(text_points(text, size, bold), HEADER_WIDTH)))
+            size, bold = font(cell)
+            if cell.data_type == "s" and (
+                r <= head_rows or alignments[cell._style.alignmentId].wrap_text
+            ):
+                widest = max(_points(w, size, bold) for w in text.split())
+                want(c, max(widest, min(_points(text, size, bold), HEADER_WIDTH)))
                 continue
-            want(c, max(text_points(line, size, bold) for line in text.split("\n")))
+            want(c, max(_points(line, size, bold) for line in text.split("\n")))
     width: dict[int, float] = {}
     for c in range(1, last_col + 1):
         cap_pts = column_points(MAX_WIDTH if c == 1 else MAX_OTHER_WIDTH) - PAD_POINTS
@@ -258,17 +299,16 @@ def _fit_columns(ws: Worksheet, cached: Mapping[tuple[str, str], Any]) -> None:
         for c, cell, text in cells:
             if cell.data_type != "s":
                 continue
-            size, bold = float(cell.font.sz or FONT_SIZE), bool(cell.font.b)
+            size, bold = font(cell)
+            alignment = alignments[cell._style.alignmentId]
             room = column_points(width[c]) - PAD_POINTS
             if len(cells) == 1:
                 left = sum(column_points(width[j]) for j in range(1, c))
                 room = max(room, page - left - PAD_POINTS)
             lines = 1
-            if cell.alignment.wrap_text or text_points(text, size, bold) > room or "\n" in text:
-                vertical = cell.alignment.vertical or ("bottom" if r <= head_rows else "top")
-                cell.alignment = Alignment(
-                    horizontal=cell.alignment.horizontal, vertical=vertical, wrap_text=True
-                )
+            if alignment.wrap_text or _points(text, size, bold) > room or "\n" in text:
+                vertical = alignment.vertical or ("bottom" if r <= head_rows else "top")
+                align(cell, alignment.horizontal, vertical, True)
                 lines = _lines(text, column_points(width[c]) - PAD_POINTS, size, bold)
             line_pts = LINE_POINTS * size / FONT_SIZE
             if lines > 1 or size > FONT_SIZE:
@@ -277,12 +317,9 @@ def _fit_columns(ws: Worksheet, cached: Mapping[tuple[str, str], Any]) -> None:
         ws.row_dimensions[r].height = round(h, 2)
         if h > LINE_POINTS and r > head_rows:  # a tall row reads from its top line
             for _, cell, _text in rows[r]:
-                if not cell.alignment.vertical:
-                    cell.alignment = Alignment(
-                        horizontal=cell.alignment.horizontal,
-                        vertical="top",
-                        wrap_text=cell.alignment.wrap_text,
-                    )
+                alignment = alignments[cell._style.alignmentId]
+                if not alignment.vertical:
+                    align(cell, alignment.horizontal, "top", alignment.wrap_text)
 
 
 # ------------------------------------------------------------------ page setup
