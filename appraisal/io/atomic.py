@@ -13,7 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
 
@@ -23,7 +23,6 @@ __all__ = [
     "check_outputs",
     "refuse_replacing",
     "write_all_atomic",
-    "write_atomic",
     "write_bytes_atomic",
     "write_text_atomic",
 ]
@@ -267,26 +266,6 @@ def write_all_atomic(files: Mapping[Path, bytes], *, inputs: Iterable[PathLike] 
                 folder.rmdir()
         raise
     return [t for t, _ in targets]
-
-
-def write_atomic(path: PathLike, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp_path)``, then rename the temporary file onto ``path``.
-
-    A failure leaves no partial file at ``path`` (and any old file untouched).
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        write(tmp_path)
-        os.chmod(tmp_path, 0o644)
-        os.replace(tmp_path, target)
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
-    return target
 
 
 def write_bytes_atomic(path: PathLike, data: bytes, *, inputs: Iterable[PathLike] = ()) -> Path:

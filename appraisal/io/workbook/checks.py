@@ -12,8 +12,7 @@ Needs ``ctx.a``, ``ctx.prog_eco`` and ``ctx.prog_cells["economic.eirr"]``.
 
 from __future__ import annotations
 
-import numpy as np
-
+from appraisal.finance import npv
 from appraisal.io.workbook.context import FIRST, WorkbookContext
 from appraisal.result import AppraisalResult
 
@@ -63,7 +62,7 @@ def write_checks(ctx: WorkbookContext, result: AppraisalResult) -> None:
         net = "net_with_carbon" if e["carbon_in_eirr"] else "net_without_carbon"
         flows = result.program.economic[net].to_numpy()
         # the check's value before recalculation: Excel NPV at the EIRR (about 0)
-        npv_at = float(np.sum(flows / (1 + e["eirr"]) ** np.arange(1, ctx.n + 1)))
+        npv_at = float(npv(e["eirr"], flows))  # Excel NPV, as the formula
         sh.put(row, 1, "NPV at the EIRR is zero")
         key = "net_with" if e["carbon_in_eirr"] else "net_wo"
         rng = ctx.sheets["Economic cash flows"].col_range(ctx.prog_eco[key], FIRST, ctx.last)

@@ -12,12 +12,12 @@ Needs ``ctx.a``, ``ctx.cf_ref`` and ``Comp.cols``; fills each ``Comp.inv`` and
 
 from __future__ import annotations
 
-import numpy as np
 from openpyxl.utils import get_column_letter
 
 from appraisal.io.workbook.context import FIRST, HEADER_ROWS, Comp, FloatArray, WorkbookContext
 from appraisal.io.workbook.names import RATIO4
 from appraisal.result import AppraisalResult
+from appraisal.streams import ComponentStreams
 
 __all__ = ["write_investment"]
 
@@ -40,8 +40,9 @@ def write_investment(ctx: WorkbookContext, result: AppraisalResult) -> None:
     # the program: every component (the jobs count all of them)
     sh.put(2, col, "Program (all components)", "head")
     # every component (the program's streams at financial prices count only the
-    # revenue-earning ones)
-    program = {key: np.sum([_streams(c)[key] for c in ctx.comps], axis=0) for key, _ in _PROGRAM}
+    # revenue-earning ones): the engine's sum of all of them
+    assert result.all_streams is not None  # appraise() always sets it
+    program = _by_key(result.all_streams)
     for key, label in _PROGRAM:
         f_ = ctx.sum_columns(sh, [c.inv[key] for c in ctx.comps])
         ctx.inv_program[key] = ctx.column(
@@ -54,7 +55,11 @@ def write_investment(ctx: WorkbookContext, result: AppraisalResult) -> None:
 
 def _streams(c: Comp) -> dict[str, FloatArray]:
     """A component's capital and O&M at financial and economic prices, by column key."""
-    s = c.s
+    return _by_key(c.s)
+
+
+def _by_key(s: ComponentStreams) -> dict[str, FloatArray]:
+    """Capital and O&M at financial and economic prices, by column key."""
     return {
         "cap_fin": s.capital_financial,
         "cap_eco": s.capital,
