@@ -1,6 +1,6 @@
 """Every speed figure of issue 13 in one table, each a ratio measured in this run.
 
-Usage: ``python benchmarks/bench_all.py [--streams 1000000] [--repeat 3] [--draws 1000000]``
+Usage: ``python benchmarks/bench_all.py [--streams N] [--repeat 3] [--draws N] [--only irr,risk]``
 (``make bench``). Progress goes to stderr, the table to stdout. Every time is the
 median of ``--repeat`` runs (wall clock, ``time.perf_counter``), and each baseline is
 timed in the same run as the figure it is compared with, so a busy machine slows
@@ -336,21 +336,39 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs ({model}){mem}; python {platform.python_version()}"
 
 
+SECTIONS = ("irr", "risk", "import", "run", "workbook", "batch")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--streams", type=int, default=1_000_000)
     parser.add_argument("--draws", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--batch", type=int, default=20)
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"comma-separated sections to run (default all: {','.join(SECTIONS)})",
+    )
     args = parser.parse_args()
+    only = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = sorted(set(only) - set(SECTIONS))
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(unknown)}; expected {', '.join(SECTIONS)}")
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        bench_irr(args.streams, args.repeat)
-        bench_risk(args.draws, args.repeat, tmp)
-        bench_import(max(5, args.repeat))
-        bench_run(args.repeat, tmp)
-        bench_workbook(args.repeat, tmp)
-        bench_batch(args.batch, tmp)
+        if "irr" in only:
+            bench_irr(args.streams, args.repeat)
+        if "risk" in only:
+            bench_risk(args.draws, args.repeat, tmp)
+        if "import" in only:
+            bench_import(max(5, args.repeat))
+        if "run" in only:
+            bench_run(args.repeat, tmp)
+        if "workbook" in only:
+            bench_workbook(args.repeat, tmp)
+        if "batch" in only:
+            bench_batch(args.batch, tmp)
     print(
         f"bench_all: {machine()}; medians of {args.repeat} runs; * loop timed on "
         f"{PYXIRR_SAMPLE:,} (pyxirr) or {NPF_SAMPLE:,} (numpy-financial) streams, scaled"
