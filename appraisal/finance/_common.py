@@ -85,16 +85,18 @@ def _horner(
 def _sign_changes(vt: FloatArray) -> tuple[IntArray, FloatArray]:
     """Sign changes (zeros skipped) and sign of the last non-zero flow, per column.
 
-    ``vt`` is (years, streams). Loops over years, not streams.
+    ``vt`` is (years, streams). Whole-array passes: each sign against the last non-zero
+    sign before it (carried forward by a running maximum of its year index).
     """
     t, m = vt.shape
-    last = np.zeros(m)
-    changes = np.zeros(m, dtype=np.intp)
-    for j in range(t):
-        s = np.sign(vt[j])
-        changes += (s * last) < 0
-        last = np.where(s != 0, s, last)
-    return changes, last
+    s = np.sign(vt)
+    year = np.where(s != 0, np.arange(t)[:, None], -1)
+    np.maximum.accumulate(year, axis=0, out=year)
+    carried = np.take_along_axis(s, np.maximum(year, 0), axis=0)
+    carried[year < 0] = 0.0  # no non-zero flow yet
+    changes = np.count_nonzero(s[1:] * carried[:-1] < 0, axis=0)
+    last = carried[-1] if t else np.zeros(m)
+    return np.asarray(changes, dtype=np.intp), last
 
 
 def _split_rate(n_years: int) -> float:

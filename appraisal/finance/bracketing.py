@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -23,18 +23,17 @@ from appraisal.finance._common import (
     _horner,
     _split_rate,
 )
+from appraisal.finance.products import (
+    _columns_agree,
+    _grid_product32,
+    _serial_matmul_rows,
+)
 from appraisal.finance.roots import _real_roots_batch, _to_rate, _unique_root
-
-_Real = TypeVar("_Real", npt.NDArray[np.float64], npt.NDArray[np.float32])
 
 # Newton stops when the error it estimates after the step is below this, relative to
 # the root variable (1/(1+r) or 1+r), so about this relative to 1 + r.
 _NEWTON_TOL: Final = 1e-13
 _NEWTON_MAXITER: Final = 100
-# OpenBLAS runs a matrix product on one thread when M x N x K <= 4 x 65536 (its
-# GEMM_MULTITHREAD_THRESHOLD); its threads wait on each other badly when the cores are
-# shared with other work, so the grid products are cut into pieces below that size.
-_SERIAL_GEMM: Final = 262144
 # Rates at which the NPV of every stream is evaluated in one matrix product to bracket
 # a unique root (clipped to the search range, which is added). Dense where IRRs lie.
 _GRID_RATES: Final = (
@@ -52,10 +51,12 @@ class _Grid:
     z: FloatArray  # root variable at each rate: 1/(1+r), or 1+r where ``form_y``
     mat: FloatArray  # (grid, years): product with a stream = the polynomial in z
     mat_t: FloatArray  # ``mat.T``, contiguous
-    mat32_t: npt.NDArray[np.float32]  # (years, grid): ``mat.T`` in single precision
+    mat32: npt.NDArray[np.float32]  # ``mat`` in single precision
+    mat32_t: npt.NDArray[np.float32]  # (years, grid): ``mat32.T``, contiguous
     err32: FloatArray  # per grid rate: single-precision error bound per unit max |flow|
     err64: FloatArray  # the same in double precision
     max32: float  # largest max |flow| whose single-precision products cannot overflow
+    by_cols: bool  # the float32 product may run with the streams along the columns
     form_y: BoolArray  # grid point in the 1+r form
     # Per index k of the first grid point above a root (bracket k-1, k):
     z_lo: FloatArray  # bracket end with the smaller z
@@ -111,32 +112,38 @@ def _grid(n_years: int, low: float, high: float) -> _Grid:
     # product of T terms, (T + 4) eps32 sum_t |v_t| z^t <= (T + 4) eps32 max|v| sum_t z^t
     # (Higham 2002, 3.1), taken twice; else that stream is redone in double precision.
     mat32_t = np.ascontiguousarray(mat.T, dtype=np.float32)
+    mat32 = np.ascontiguousarray(mat32_t.T)
     err32 = 2.0 * (n_years + 4) * float(np.finfo(np.float32).eps) * mat.sum(axis=1)
     err64 = err32 * (_EPS / float(np.finfo(np.float32).eps))
     largest = float(mat.max())
     max32 = 1e36 / (largest * n_years) if largest < 1e30 else 0.0
     mat_t = np.ascontiguousarray(mat.T)
     grid = _Grid(
-        rates, z, mat, mat_t, mat32_t, err32, err64, max32, form_y, z_lo, z_hi, points,
-        has_extra, degenerate,
+        rates, z, mat, mat_t, mat32, mat32_t, err32, err64, max32,
+        max32 > 0 and _columns_agree(mat32, mat32_t), form_y, z_lo, z_hi, points, has_extra,
+        degenerate,
     )  # fmt: skip
-    arrays = (rates, z, mat, mat_t, mat32_t, err32, err64, form_y, z_lo, z_hi, points, has_extra)
-    for a in (*arrays, degenerate):
+    arrays = (rates, z, mat, mat_t, mat32, mat32_t, err32, err64, form_y, z_lo, z_hi, points)
+    for a in (*arrays, has_extra, degenerate):
         a.setflags(write=False)
     return grid
 
 
-def _serial_matmul_rows(a: _Real, b: _Real) -> _Real:
-    """``a @ b`` for a tall ``a`` and a small ``b``, in single-threaded row pieces."""
-    m, t = a.shape
-    g = b.shape[1]
-    step = max(1, _SERIAL_GEMM // max(g * t, 1))
-    if m <= step:
-        return a @ b
-    out = np.empty((m, g), dtype=np.result_type(a, b))
-    for s in range(0, m, step):
-        np.matmul(a[s : s + step], b, out=out[s : s + step])
-    return out
+def _first_positive_run(f: npt.NDArray[np.float32]) -> IntArray:
+    """:func:`_first_nonpositive` of ``f.T`` for ``f`` (grid, streams) without NaN.
+
+    The first index of a value not above 0 is the minimum over small integers of
+    ``j + height x [f_j > 0]``: one pass down the rows instead of an argmax across
+    them (NaN would count as not above 0 here, and not in :func:`_first_nonpositive`).
+    """
+    g = f.shape[0]
+    if g > 63:  # the int8 sums below would overflow
+        return _first_nonpositive(np.ascontiguousarray(f.T))
+    score = (f > 0).view(np.int8) * np.int8(g)
+    score += np.arange(g, dtype=np.int8)[:, None]
+    above = np.asarray(score.min(axis=0), dtype=np.intp)
+    above[f[-1] > 0] = g
+    return above
 
 
 def _first_nonpositive(f: npt.NDArray[np.floating[Any]]) -> IntArray:
@@ -157,35 +164,46 @@ def _irr_single(
     largest: FloatArray,
     low: float,
     high: float,
+    rows: IntArray | None = None,
 ) -> FloatArray:
     """Streams with one sign change: grid bracket, then Newton, all vectorised.
 
-    ``v`` (streams, years) holds the flows, ``vt`` (years, streams) the same times
-    ``sign`` (-1 for streams negated to put their outflows first), and is modified in
-    place; ``largest`` is each stream's largest absolute flow. ``sign`` x NPV(r) is
-    positive below the unique root, negative above it.
+    ``v`` (streams, years) holds the flows, or, with ``rows``, stream i is ``v[rows[i]]``;
+    ``vt`` (years, streams) the same times ``sign`` (-1 for streams negated to put their
+    outflows first), and is modified in place; ``largest`` is each stream's largest
+    absolute flow. ``sign`` x NPV(r) is positive below the unique root, negative above it.
     """
-    m, t = v.shape
+    t, m = vt.shape
+
+    def flows(which: IntArray) -> FloatArray:  # rows of the streams ``which``, in order
+        return v[which] if rows is None else v[rows[which]]
+
     grid = _grid(t, low, high)
     g = grid.rates.size
     out = np.full(m, np.nan)
-    rows_g = np.arange(m) * g
-    # NPV x a positive factor at each grid rate, (streams, grid): in single precision
+    # NPV x a positive factor at each grid rate, (grid, streams): in single precision
     # (twice as fast), its decisive signs checked below, unless T is too long for it.
     in_float32 = grid.max32 > 0
+    flip = np.flatnonzero(sign < 0)
     with np.errstate(over="ignore", invalid="ignore"):
         if in_float32:
-            f: npt.NDArray[np.float32] | FloatArray = _serial_matmul_rows(
-                v.astype(np.float32), grid.mat32_t
-            )
+            vt32 = vt.astype(np.float32)
+            if flip.size:  # the product of the flows as given, then negated
+                vt32[:, flip] *= -1
+            f32 = _grid_product32(grid.mat32, grid.mat32_t, grid.by_cols, vt32)
+            if flip.size:
+                f32[:, flip] *= -1
+            above = _first_positive_run(f32)  # NaN only where ``unsure`` below
+            f: npt.NDArray[np.float32] | FloatArray = f32
         else:
-            f = _serial_matmul_rows(v, grid.mat_t)
-    if (sign < 0).any():
-        np.multiply(f, sign[:, None], out=f, casting="same_kind")
-    above = _first_nonpositive(f)
+            f_rows = _serial_matmul_rows(v if rows is None else v[rows], grid.mat_t)
+            if flip.size:
+                f_rows *= sign[:, None]
+            above = _first_nonpositive(f_rows)
+            f = np.ascontiguousarray(f_rows.T)
     k = np.minimum(above, g - 1)
     points = grid.points.take(k, axis=1)  # (4, streams): grid indices k-1, k, two more
-    vals = f.ravel().take(points + rows_g).astype(np.float64)
+    vals = f.ravel().take(points * m + np.arange(m)).astype(np.float64)
     if in_float32:
         # The bracket's signs, at k (<= 0 unless the root is above the range) and k-1
         # (> 0), must exceed the float32 rounding bound; streams where they do not, or
@@ -197,7 +215,7 @@ def _irr_single(
         if unsure.any():
             idx = np.flatnonzero(unsure)
             with np.errstate(over="ignore", invalid="ignore"):
-                f64 = _serial_matmul_rows(np.ascontiguousarray(v[idx]), grid.mat_t)
+                f64 = _serial_matmul_rows(np.ascontiguousarray(flows(idx)), grid.mat_t)
             f64 *= sign[idx, None]
             above[idx] = _first_nonpositive(f64)
             k[idx] = np.minimum(above[idx], g - 1)
@@ -210,7 +228,7 @@ def _irr_single(
     edge = ((above == 0) | (above == g)) & (np.abs(f_k) <= largest * grid.err64.take(k))
     if edge.any():  # tighter: the bound with sum_t |v_t| z^t itself (values are float64)
         idx = np.flatnonzero(edge)
-        size = np.einsum("ij,ij->i", np.abs(v[idx]), grid.mat[k[idx]])
+        size = np.einsum("ij,ij->i", np.abs(flows(idx)), grid.mat[k[idx]])
         edge[idx] = np.abs(f_k[idx]) <= 2.0 * (t + 4) * _EPS * size
     hit = (((above < g) & ((f_k == 0) | grid.degenerate.take(k))) | edge) & finite
     if hit.any():
@@ -218,9 +236,9 @@ def _irr_single(
     inside = (above > 0) & (above < g) & ~hit & finite
     if not finite.all():
         bad = np.flatnonzero(~finite)
-        _check_finite(v[bad])  # an infinite flow; else values near 1e300 overflowed
-        rows, roots = _real_roots_batch(np.ascontiguousarray(v[bad]), low, high)
-        out[bad] = _unique_root(rows, roots, bad.size)
+        _check_finite(flows(bad))  # an infinite flow; else values near 1e300 overflowed
+        row_of, roots = _real_roots_batch(np.ascontiguousarray(flows(bad)), low, high)
+        out[bad] = _unique_root(row_of, roots, bad.size)
     if not inside.any():
         return out
     # Root variable z: 1/(1+r), or 1+r where the polynomial is sum v_t z^(T-1-t) (same
@@ -268,7 +286,11 @@ def _irr_single(
         z[idx] = _bracketed_newton(
             np.ascontiguousarray(vt[:, idx]), start, lo, hi, np.ones(idx.size, bool)
         )
-    out[inside] = _to_rate(z, in_y)[inside]
+    if in_y.any():
+        np.copyto(out, _to_rate(z, in_y), where=inside)
+    else:  # as _to_rate with every root in 1/(1+r)
+        z = np.divide(1.0, z, out=z)
+        np.copyto(out, np.subtract(z, 1.0, out=z), where=inside)
     return out
 
 

@@ -24,6 +24,8 @@ __all__ = ["IrrResult", "irr", "irr_detail"]
 
 # Streams handled per vectorised pass inside a chunk (keeps the working set in cache).
 _BLOCK: Final = 8192
+# Streams per piece of the transposing copy into a block's (years, streams) buffer.
+_TILE: Final = 512
 
 
 def _pct(r: float) -> str:
@@ -66,7 +68,8 @@ def _irr_block(
         vt = v.T.copy()
     else:  # (years, streams), private: modified in place below
         vt = buffer[:, :m]
-        np.copyto(vt, v.T)
+        for s in range(0, m, _TILE):  # in tiles: the source rows stay in L1/L2 cache
+            np.copyto(vt[:, s : s + _TILE], v[s : s + _TILE].T)
     # Descartes' rule: exactly one sign change gives exactly one root x = 1/(1+r) > 0.
     # Fast test, outflows first: negative at t = 0, never negative again once not, and
     # some inflow (zeros allowed after the first inflow).
@@ -103,8 +106,8 @@ def _irr_block(
         out[:] = _irr_single(v, vt, sign, largest, low, high)
     elif single.any():
         idx = np.flatnonzero(single)
-        vt_idx = np.ascontiguousarray(vt[:, idx])
-        out[idx] = _irr_single(v[idx], vt_idx, sign[idx], largest[idx], low, high)
+        vt_idx = vt.take(idx, axis=1)  # C-contiguous, unlike vt[:, idx]
+        out[idx] = _irr_single(v, vt_idx, sign[idx], largest[idx], low, high, rows=idx)
     return out
 
 

@@ -33,7 +33,8 @@ from typing import Final
 import numpy as np
 
 from appraisal.finance._common import _EPS, BoolArray, FloatArray, IntArray
-from appraisal.finance.bracketing import _bracketed_newton, _grid, _serial_matmul_rows
+from appraisal.finance.bracketing import _bracketed_newton, _grid
+from appraisal.finance.products import _serial_matmul_rows
 from appraisal.finance.roots import _real_roots_batch, _to_rate, _unique_root
 
 # Longest stream decided on the grid (binomial coefficients stay far below 1e308);
