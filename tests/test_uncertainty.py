@@ -516,7 +516,7 @@ def test_pert_table_lookup_is_numpys_interp_bit_for_bit(a, b):
     # The bucketed look-up must reproduce np.interp exactly (same interval, same
     # formula), so that the draws and the JSON do not change: compared as bit patterns,
     # at random scores, at every table point and its neighbours, and at the ends.
-    x, cdf, start = _pert_table(a, b)
+    x, cdf, start, slope = _pert_table(a, b)
     rng = np.random.default_rng(5)
     u = np.concatenate(
         [
@@ -529,7 +529,7 @@ def test_pert_table_lookup_is_numpys_interp_bit_for_bit(a, b):
     )
     u = u[~(u > 1.0) & ~(u < 0.0)]
     expected = np.interp(u, cdf, x)
-    got = _interp_cdf(u, cdf, x, start)
+    got = _interp_cdf(u, cdf, x, start, slope)
     assert np.array_equal(got.view(np.int64), expected.view(np.int64))
     assert np.array_equal(_interp_cdf(u, cdf, x).view(np.int64), expected.view(np.int64))
 

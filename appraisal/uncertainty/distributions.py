@@ -122,9 +122,8 @@ class RiskVariable:
         a = 1.0 + 4.0 * (mode - lo) / (hi - lo)
         b = 1.0 + 4.0 * (hi - mode) / (hi - lo)
         table = _pert_table(a, b)
-        return np.asarray(
-            lo + (hi - lo) * _interp_cdf(u, table.cdf, table.x, table.start), dtype=np.float64
-        )
+        inverse = _interp_cdf(u, table.cdf, table.x, table.start, table.slope)
+        return np.asarray(lo + (hi - lo) * inverse, dtype=np.float64)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -140,10 +139,10 @@ class RiskVariable:
 # Buckets of [0, 1] (a power of 2, so u x buckets is exact) that locate u in a PERT
 # table without a binary search: about 97% of buckets hold at most one table point.
 _BUCKETS: Final = 2**17
-# PERT tables kept (least recently used dropped first): each is about 2 MB (x and CDF,
-# 65,537 doubles each, and the bucket starts, 131,073 indices), so the cache stays
-# under ~32 MB in a long-lived worker however many cases it runs. A case has a few PERT
-# inputs; a dropped table is rebuilt identically when next needed.
+# PERT tables kept (least recently used dropped first): each is about 2.5 MB (x, CDF and
+# slopes, 65,537 doubles each, and the bucket starts, 131,073 indices), so the cache
+# stays under ~40 MB in a long-lived worker however many cases it runs. A case has a few
+# PERT inputs; a dropped table is rebuilt identically when next needed.
 _TABLES_KEPT: Final = 16
 
 
@@ -153,6 +152,7 @@ class _PertTable(NamedTuple):
     x: FloatArray
     cdf: FloatArray
     start: npt.NDArray[np.intp]
+    slope: FloatArray
 
 
 def _bucket_start(cdf: FloatArray) -> npt.NDArray[np.intp]:
@@ -167,23 +167,35 @@ def _bucket_start(cdf: FloatArray) -> npt.NDArray[np.intp]:
     return start
 
 
+def _slopes(cdf: FloatArray, x: FloatArray) -> FloatArray:
+    """Per interval j of the table, ``(x[j+1] - x[j]) / (cdf[j+1] - cdf[j])`` as numpy's
+    ``interp`` computes it (inf or NaN where the CDF is flat); one more, NaN, at the end."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.append(np.diff(x) / np.diff(cdf), np.nan)
+
+
 def _interp_cdf(
     u: FloatArray,
     cdf: FloatArray,
     x: FloatArray,
     start: npt.NDArray[np.intp] | None = None,
+    slope: FloatArray | None = None,
 ) -> FloatArray:
     """``np.interp(u, cdf, x)`` bit for bit, for ``u`` in [0, 1] and a tabulated CDF.
 
     numpy finds each u's interval by a binary search (16 cache-missing steps in a
     65,537-point table); here a bucket table gives it in one look-up and a comparison,
     and the value is numpy's own formula, ``slope * (u - cdf[j]) + x[j]`` with
-    ``slope = (x[j+1] - x[j]) / (cdf[j+1] - cdf[j])``, ``x[j]`` where ``u == cdf[j]``.
-    Values in a crowded bucket, outside [0, 1), or whose formula gives NaN are left to
-    ``np.interp``. ``start`` is :func:`_bucket_start` of ``cdf`` (computed when None).
+    ``slope = (x[j+1] - x[j]) / (cdf[j+1] - cdf[j])`` (the same operands, so the same
+    value, whether computed per value or once per interval), ``x[j]`` where
+    ``u == cdf[j]``. Values in a crowded bucket, outside [0, 1), or whose formula gives
+    NaN are left to ``np.interp``. ``start`` is :func:`_bucket_start` of ``cdf`` and
+    ``slope`` :func:`_slopes` of the table (each computed when None).
     """
     if start is None:
         start = _bucket_start(cdf)
+    if slope is None:
+        slope = _slopes(cdf, x)
     with np.errstate(invalid="ignore"):
         scaled = u * _BUCKETS
         inside = (scaled >= 0.0) & (scaled < _BUCKETS)  # NaN: outside
@@ -192,9 +204,8 @@ def _interp_cdf(
     np.maximum(j, 0, out=j)
     j += u >= cdf.take(j + 1)
     c0, x0 = cdf.take(j), x.take(j)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        slope = (x.take(j + 1) - x0) / (cdf.take(j + 1) - c0)
-        out = slope * (u - c0) + x0
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = slope.take(j) * (u - c0) + x0
     np.copyto(out, x0, where=c0 == u)
     fast &= ~np.isnan(out)
     if not fast.all():
@@ -213,7 +224,7 @@ def _pert_table(a: float, b: float) -> _PertTable:
     cdf = special.betainc(a, b, x)
     cdf[0], cdf[-1] = 0.0, 1.0
     cdf = np.maximum.accumulate(cdf)
-    table = _PertTable(x, cdf, _bucket_start(cdf))
+    table = _PertTable(x, cdf, _bucket_start(cdf), _slopes(cdf, x))
     for array in table:
         array.flags.writeable = False  # shared by every caller
     return table

@@ -41,7 +41,9 @@ def _average_ranks(v: FloatArray) -> FloatArray:
     >>> _average_ranks(np.array([3.0, 1.0, 3.0, 2.0])).tolist()
     [3.5, 1.0, 3.5, 2.0]
     """
-    order = np.argsort(v, kind="mergesort")
+    # any sort gives the same ranks (ties get their average whatever their order), and
+    # numpy's default (vectorised) one is several times faster than a stable one
+    order = np.argsort(v)
     s = v[order]
     first = np.empty(v.size, dtype=bool)
     first[:1] = True

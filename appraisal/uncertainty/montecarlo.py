@@ -9,8 +9,9 @@ stream from the grouped atoms, its ENPV and EIRR, and summarises them in a
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -72,6 +73,21 @@ def sample(
     ndarray, shape (chunk, len(variables))
         One column per variable, in its unit (multiplier or years).
     """
+    for z in _scores(variables, correlations, draws=draws, seed=seed, chunk_size=chunk_size):
+        out = np.empty(z.shape)
+        _inputs(variables, z, out)
+        yield out
+
+
+def _scores(
+    variables: Sequence[RiskVariable],
+    correlations: Sequence[Correlation],
+    *,
+    draws: int,
+    seed: int,
+    chunk_size: int,
+) -> Iterator[FloatArray]:
+    """The copula's correlated standard-normal scores, chunk by chunk (see :func:`sample`)."""
     labels = [v.label for v in variables]
     factor = _copula_factor(labels, correlations)
     rng = np.random.default_rng(seed)
@@ -83,10 +99,14 @@ def sample(
             # einsum, not BLAS: OpenBLAS threads left spinning after a call take a 2-core
             # machine's second core from the rest of the loop (measured: 2x slower)
             z = np.einsum("ij,kj->ik", z, factor)
-        out = np.empty((n, k))
-        for j, var in enumerate(variables):
-            out[:, j] = var.ppf(z[:, j])
-        yield out
+        yield z
+
+
+def _inputs(variables: Sequence[RiskVariable], z: FloatArray, out: FloatArray) -> None:
+    """``out[:, j]`` = variable j at the scores ``z[:, j]`` (element by element, so a
+    block of rows gives the same values as the whole chunk)."""
+    for j, var in enumerate(variables):
+        out[:, j] = var.ppf(z[:, j])
 
 
 def parse_risk(
@@ -167,7 +187,10 @@ class RiskResult:
 
 
 def _histogram(x: FloatArray, bins: int) -> pd.DataFrame:
-    x = x[np.isfinite(x)]
+    finite = np.isfinite(x)
+    if not finite.all():  # no copy of the draws when they are all finite
+        x = x[finite]
+    del finite
     if x.size == 0:
         return pd.DataFrame({"bin_start": [], "bin_end": [], "count": []})
     lo, hi = float(x.min()), float(x.max())
@@ -188,19 +211,53 @@ _DRIVER_COLUMNS: Final = (
 _LEVELS: Final = np.arange(101) / 100.0  # S-curve probabilities; 5, 50, 95 give the percentiles
 
 
+def _sorted_quantiles(s: FloatArray, levels: FloatArray) -> FloatArray:
+    """``np.quantile(s, levels)`` bit for bit, for ``s`` sorted, without NaN, not empty.
+
+    numpy's default ("linear", Hyndman and Fan's method 7) step by step: the virtual
+    index ``(n - 1) q``, its floor and the next index (both the last where the virtual
+    index reaches it), then numpy's ``_lerp``. numpy would partition the array first
+    (for 101 levels, more than the sort costs); sorted, the order statistics are there.
+
+    >>> s = np.sort(np.random.default_rng(1).standard_normal(1001))
+    >>> q = np.array([0.0, 0.05, 0.5, 0.95, 1.0])
+    >>> bool(np.array_equal(_sorted_quantiles(s, q), np.quantile(s, q)))
+    True
+    """
+    virtual = (s.size - 1) * levels
+    prev = np.floor(virtual)
+    nxt = prev + 1
+    last = virtual >= s.size - 1
+    prev[last] = -1
+    nxt[last] = -1
+    i, j = prev.astype(np.intp), nxt.astype(np.intp)
+    a, b = s[i], s[j]
+    gamma = virtual - i
+    diff = b - a
+    out = np.add(a, diff * gamma)
+    np.subtract(b, diff * (1 - gamma), out=out, where=gamma >= 0.5)
+    return out
+
+
+_EIRR_LEVELS: Final = np.array([0.05, 0.5, 0.95])
+
+
 def _stats(
     prefix: str, enpv: FloatArray, eirr: FloatArray, no_sign: int, suffix: str = ""
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """The summary figures of one ENPV/EIRR pair, and the ENPV S-curve."""
     out: dict[str, Any] = {f"p_enpv_negative{suffix}": float(np.mean(enpv < 0.0))}
     out[f"enpv{prefix}_mean"] = float(np.mean(enpv))
-    # Quantiles of a sorted copy: the same order statistics, so the same figures, but
-    # numpy's partition for 101 levels costs about three times a sort (measured).
-    curve = np.quantile(np.sort(enpv), _LEVELS)  # the S-curve and the percentiles
+    # Quantiles of a sorted copy: the same order statistics, so the same figures as
+    # np.quantile of the draws, for one sort (numpy's partition for 101 levels costs
+    # about three times a sort, for 3 levels more than one: measured). One sorted copy
+    # at a time: the summaries run in parallel, and their memory stays bounded.
+    curve = _sorted_quantiles(np.sort(enpv), _LEVELS)  # the S-curve and the percentiles
     for q in (5, 50, 95):
         out[f"enpv{prefix}_p{q}"] = float(curve[q])
     ok = eirr[np.isfinite(eirr)]
-    pct = np.quantile(ok, [0.05, 0.5, 0.95]) if ok.size else [None] * 3
+    ok.sort()
+    pct = _sorted_quantiles(ok, _EIRR_LEVELS) if ok.size else [None] * 3
     for q, v in zip((5, 50, 95), pct, strict=True):
         out[f"eirr{prefix}_p{q}"] = None if v is None else float(v)
     undefined = int(eirr.size - ok.size)
@@ -259,7 +316,10 @@ def monte_carlo(
     variance shares come from moments summed over every draw; see
     :mod:`appraisal.uncertainty.drivers`). Each chunk is solved
     in blocks of 8,192 draws (the blocks :func:`~appraisal.finance.irr` uses) shared
-    by two threads; a block's figures do not depend on which thread or order.
+    by two threads, which also turn the block's normal scores into inputs; the
+    calling thread meanwhile draws the next chunk's scores and adds the chunk before
+    to the drivers' moments, in draw order. A block's figures do not depend on which
+    thread or order; the summaries of the draws are computed in parallel at the end.
     """
     if isinstance(draws, bool) or int(draws) != draws or draws < 1:
         raise ValueError(f"draws must be a positive whole number (got {draws!r})")
@@ -278,24 +338,31 @@ def monte_carlo(
     enpv_c = np.empty(draws) if head else enpv_0
     eirr_c = np.empty(draws) if head else eirr_0
     no_sign = [0, 0]
-    done = 0
     drivers = DriverStatistics([v.label for v in variables])
     # Streams are built and solved a block at a time, the blocks :func:`irr` itself
     # would cut the chunk into (so every figure is as for the whole chunk): a block's
     # streams stay in cache from their construction to their EIRR.
     block = min(chunk_size, _IRR_BLOCK)
+    local = threading.local()  # each thread's working memory, reused block after block
 
-    def solve(x: FloatArray, first: int) -> tuple[int, int]:
-        """ENPV and EIRR of draws ``first, first + 1, ...`` (rows of ``x``); counts."""
-        sl = slice(first, first + x.shape[0])
-        net0, carbon_value = model.parts(x)
+    def solve(z: FloatArray, x: FloatArray, rows: slice, first: int) -> tuple[int, int]:
+        """Inputs, ENPV and EIRR of draws ``first + rows``: ``x[rows]`` from the scores
+        ``z[rows]``; the counts of draws with no sign change (without, with carbon)."""
+        xb = x[rows]
+        _inputs(variables, z[rows], xb)
+        n = xb.shape[0]
+        work = getattr(local, "work", None)
+        if work is None:
+            work = local.work = np.empty((3, block, model.n_years))
+        sl = slice(first + rows.start, first + rows.start + n)
+        net0, carbon_value = model.parts(xb, work[:, :n])
         pairs = [(enpv_0, eirr_0, net0)]
         if head:
             carbon_value += net0  # the net stream with carbon, in place
             pairs.append((enpv_c, eirr_c, carbon_value))
         counts = [0, 0]
         for j, (enpv, eirr, net) in enumerate(pairs):
-            enpv[sl] = np.einsum("ij,j->i", net, df)  # not BLAS: see sample()
+            enpv[sl] = np.einsum("ij,j->i", net, df)  # not BLAS: see _scores()
             r = np.asarray(irr(net, chunk_size=block), dtype=np.float64)
             eirr[sl] = r
             bad = ~np.isfinite(r)
@@ -304,43 +371,64 @@ def monte_carlo(
                 counts[j] = int(np.count_nonzero((nb >= 0).all(axis=1) | (nb <= 0).all(axis=1)))
         return counts[0], counts[1]
 
+    def finish(x: FloatArray, first: int, jobs: list[Future[tuple[int, int]]]) -> None:
+        """Wait for a chunk's blocks, in order; add its draws to the drivers' moments."""
+        for job in jobs:
+            a, b = job.result()
+            no_sign[0] += a
+            no_sign[1] += b
+        end = first + x.shape[0]
+        drivers.update(x, enpv_c[first:end])  # the headline ENPV (enpv_0 if no carbon)
+        if progress is not None:
+            progress(end, draws)
+
     # Blocks are independent and write disjoint slices: two threads share them (numpy
     # releases the GIL in its loops), and every figure is as computed in one thread.
+    # While they solve a chunk, this thread draws the next one's scores and then adds
+    # the chunk before it to the drivers' moments (in draw order, as the moments need).
+    done = 0
+    pending: tuple[FloatArray, int, list[Future[tuple[int, int]]]] | None = None
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-        for x in sample(variables, correlations, draws=draws, seed=seed, chunk_size=chunk_size):
-            n = x.shape[0]
-            jobs = [pool.submit(solve, x[s : s + block], done + s) for s in range(0, n, block)]
-            for job in jobs:
-                a, b = job.result()
-                no_sign[0] += a
-                no_sign[1] += b
-            drivers.update(x, enpv_c[done : done + n])  # the headline ENPV (enpv_0 if no carbon)
+        for z in _scores(variables, correlations, draws=draws, seed=seed, chunk_size=chunk_size):
+            n = z.shape[0]
+            x = np.empty(z.shape)
+            cuts = [slice(s, min(s + block, n)) for s in range(0, n, block)]
+            jobs = [pool.submit(solve, z, x, cut, done) for cut in cuts]
+            if pending is not None:
+                finish(*pending)
+            pending = (x, done, jobs)
             done += n
-            if progress is not None:
-                progress(done, draws)
-    h_enpv, h_eirr, h_ns = (enpv_c, eirr_c, no_sign[1]) if head else (enpv_0, eirr_0, no_sign[0])
+        if pending is not None:
+            finish(*pending)
+        h_enpv, h_eirr = (enpv_c, eirr_c) if head else (enpv_0, eirr_0)
+        h_ns = no_sign[1] if head else no_sign[0]
+        # the summaries are independent: the two threads share them with this one
+        head_job = pool.submit(_stats, "", h_enpv, h_eirr, h_ns)
+        job_0 = pool.submit(
+            _stats, "_without_carbon", enpv_0, eirr_0, no_sign[0], "_without_carbon"
+        )
+        hist_jobs = [pool.submit(_histogram, v, bins) for v in (h_enpv, h_eirr, enpv_0)]
+        rows, r2 = drivers.result(h_enpv)
+        (head_stats, head_curve), (stats_0, curve_0) = head_job.result(), job_0.result()
+        histogram, eirr_histogram, histogram_0 = (job.result() for job in hist_jobs)
     summary: dict[str, Any] = {"draws": draws, "seed": seed, "hurdle_rate": streams.discount_rate}
     summary["headline_with_carbon"] = head
-    head_stats, head_curve = _stats("", h_enpv, h_eirr, h_ns)
     summary |= head_stats
-    stats_0, curve_0 = _stats("_without_carbon", enpv_0, eirr_0, no_sign[0], "_without_carbon")
     summary |= stats_0
     summary["variables"] = [v.as_dict() for v in variables]
     summary["correlations"] = [
         {"first": c.first, "second": c.second, "rank_correlation": c.rank_correlation}
         for c in correlations
     ]
-    rows, r2 = drivers.result(h_enpv)
     summary["drivers"] = rows
     summary["drivers_r_squared"] = r2
     summary["drivers_rank_draws"] = drivers.rank_draws
-    ok = h_eirr[np.isfinite(h_eirr)]
     return RiskResult(
         summary=summary,
-        histogram=_histogram(h_enpv, bins),
+        histogram=histogram,
         s_curve=head_curve,
-        eirr_histogram=_histogram(ok, bins),
-        histogram_without_carbon=_histogram(enpv_0, bins),
+        eirr_histogram=eirr_histogram,
+        histogram_without_carbon=histogram_0,
         s_curve_without_carbon=curve_0,
         drivers=pd.DataFrame(rows, columns=list(_DRIVER_COLUMNS)),
     )
