@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from appraisal.io.atomic import write_all_atomic
+from appraisal.io.forked import Ahead
 from appraisal.result import AppraisalResult
 
-__all__ = ["RENDERERS", "output_paths", "write_outputs"]
+__all__ = ["RENDERERS", "output_paths", "render_ahead", "write_outputs"]
 
 
 def _json(result: AppraisalResult) -> bytes:
@@ -38,6 +39,33 @@ RENDERERS: dict[str, Callable[[AppraisalResult], bytes]] = {
 }
 
 
+def _warm_xlsx() -> None:
+    import appraisal.io.workbook  # noqa: F401
+
+
+def _warm_pdf() -> None:
+    from appraisal.io.pdf import register_fonts
+
+    register_fonts()
+
+
+# The formats worth a forked renderer (render_ahead): their writers' imports and
+# fonts take a few tenths of a second, done while the case is appraised.
+_WARMUPS: dict[str, Callable[[], None]] = {"xlsx": _warm_xlsx, "pdf": _warm_pdf}
+
+
+def render_ahead(formats: str) -> Ahead:
+    """Fork a renderer for each of ``formats``' workbook and PDF, to pass to :func:`write_outputs`.
+
+    Call it before appraising: each child imports its writer meanwhile (see
+    :mod:`appraisal.io.forked`: on Linux with two cores or more; elsewhere
+    nothing is forked). Use it as a context manager: the children end with the
+    block. A JSON-only run forks nothing.
+    """
+    wanted = output_paths("x", ".", formats)
+    return Ahead(RENDERERS, {f: w for f, w in _WARMUPS.items() if f in wanted})
+
+
 def output_paths(slug: str, out_dir: str | os.PathLike[str], formats: str) -> dict[str, Path]:
     """The files :func:`write_outputs` writes: ``out_dir/<slug>.<format>``, by format.
 
@@ -60,6 +88,7 @@ def write_outputs(
     *,
     formats: str = "json",
     inputs: Iterable[str | os.PathLike[str]] = (),
+    ahead: Ahead | None = None,
 ) -> list[Path]:
     """Render the requested formats in memory, then write them all or none.
 
@@ -67,8 +96,19 @@ def write_outputs(
     written whole (:func:`appraisal.io.atomic.write_all_atomic`); an output that
     would replace the case file itself (or one of ``inputs``) is refused with
     :class:`appraisal.io.atomic.ReplacesInputError` before anything is written.
+    With ``ahead`` (:func:`render_ahead`), the formats its children render come
+    from them (the same bytes); any other, or one whose child failed, is
+    rendered here, so its error is raised here as without children.
     """
     paths = output_paths(result.case.slug, out_dir, formats)
-    rendered = {path: RENDERERS[fmt](result) for fmt, path in paths.items()}
+    if ahead is not None:
+        ahead.send(result)
+    # The formats no child renders first, while the children work; then in order.
+    done = {f: RENDERERS[f](result) for f in paths if ahead is None or f not in ahead}
+    for fmt in paths:
+        if fmt not in done:
+            data = ahead.take(fmt) if ahead is not None else None
+            done[fmt] = data if data is not None else RENDERERS[fmt](result)
+    rendered = {path: done[fmt] for fmt, path in paths.items()}
     own = [result.case.path] if result.case.path else []
     return write_all_atomic(rendered, inputs=[*own, *inputs])

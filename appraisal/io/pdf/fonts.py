@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -93,24 +92,34 @@ def find_fonts() -> dict[str, Path | None]:
     return paths
 
 
-def register_fonts() -> None:
-    """Register DejaVu Sans (regular, bold, oblique) and STSong-Light once per process.
+def register_fonts(*, oblique: bool = False) -> None:
+    """Register DejaVu Sans (regular and bold) and STSong-Light once per process.
+
+    The annex sets no italic text, so the oblique faces are loaded only when
+    asked for (``oblique=True``; reading a TrueType file's metrics takes about
+    50 ms each); without them, italic markup falls back to the upright faces, as
+    it does when they are not installed.
 
     Raises
     ------
     FontError
         When DejaVu Sans is not installed (see :func:`find_fonts`).
     """
-    if BODY_FONT in pdfmetrics.getRegisteredFontNames():
+    registered = pdfmetrics.getRegisteredFontNames()
+    if BODY_FONT in registered and (not oblique or BODY_ITALIC in registered):
         return
     paths = find_fonts()
-    # Oblique variants are optional: fall back to the upright faces.
-    italic = BODY_ITALIC if paths[BODY_ITALIC] else BODY_FONT
-    bold_italic = BODY_BOLD_ITALIC if paths[BODY_BOLD_ITALIC] else BODY_BOLD
-    for name, path in paths.items():
-        if path is not None:
+    wanted = (BODY_FONT, BODY_BOLD, *((BODY_ITALIC, BODY_BOLD_ITALIC) if oblique else ()))
+    for name in wanted:
+        path = paths[name]
+        if path is not None and name not in registered:
             pdfmetrics.registerFont(TTFont(name, str(path)))
-    pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    if CJK_FONT not in registered:
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    registered = pdfmetrics.getRegisteredFontNames()
+    # Oblique variants are optional: fall back to the upright faces.
+    italic = BODY_ITALIC if BODY_ITALIC in registered else BODY_FONT
+    bold_italic = BODY_BOLD_ITALIC if BODY_BOLD_ITALIC in registered else BODY_BOLD
     pdfmetrics.registerFontFamily(
         BODY_FONT, normal=BODY_FONT, bold=BODY_BOLD, italic=italic, boldItalic=bold_italic
     )
@@ -151,6 +160,18 @@ def font_runs(text: str, font: str = BODY_FONT) -> list[tuple[str, str]]:
     return [(CJK_FONT if m[1] else font, m[0]) for m in _RUNS.finditer(text)]
 
 
+def _escape(text: str) -> str:
+    """``xml.sax.saxutils.escape`` (&, >, < in that order), without importing it.
+
+    (``xml.sax.saxutils`` imports ``urllib.request``, ``http.client``, ``ssl`` and
+    ``email``: about 50 ms of the PDF writer's start.)
+
+    >>> _escape("a<b & c>d")
+    'a&lt;b &amp; c&gt;d'
+    """
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
 def markup(text: str) -> str:
     """Paragraph markup of plain ``text``: XML-escaped, CJK runs in the CJK font.
 
@@ -160,6 +181,6 @@ def markup(text: str) -> str:
     'A&amp;B &lt;<font face="STSong-Light">湘潭</font>&gt;'
     """
     return "".join(
-        f'<font face="{CJK_FONT}">{escape(run)}</font>' if f == CJK_FONT else escape(run)
+        f'<font face="{CJK_FONT}">{_escape(run)}</font>' if f == CJK_FONT else _escape(run)
         for f, run in font_runs(text)
     )

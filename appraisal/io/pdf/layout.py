@@ -18,11 +18,11 @@ from typing import Any
 import pandas as pd
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from appraisal import formatting as fmt
 from appraisal.io.pdf.fonts import BODY_BOLD, BODY_FONT, markup, register_fonts
-from appraisal.io.pdf.styles import FRAME_H, FRAME_W, NAVY, RULE, ZEBRA, p, pm, styles
+from appraisal.io.pdf.styles import FRAME_H, FRAME_W, NAVY, RULE, ZEBRA, Para, p, pm, styles
 from appraisal.result import AppraisalResult
 
 Formatter = Callable[[float | None], str]
@@ -129,14 +129,14 @@ def table(
     """
     st = styles()
     head = [
-        Paragraph(markup(h), st["cell_head_left" if i in text_cols else "cell_head"])
+        Para(markup(h), st["cell_head_left" if i in text_cols else "cell_head"])
         for i, h in enumerate(header)
     ]
     body: list[list[Any]] = []
     for r in rows:
         body.append(
             [
-                Paragraph(markup(c), st["cell"]) if i in text_cols and isinstance(c, str) else c
+                Para(markup(c), st["cell"]) if i in text_cols and isinstance(c, str) else c
                 for i, c in enumerate(r)
             ]
         )

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from appraisal import formatting as fmt
 from appraisal._version import __version__
 from appraisal.io.pdf import layout
 from appraisal.io.pdf.fonts import markup
-from appraisal.io.pdf.styles import DOCUMENT_TITLE, FRAME_W, p, styles
+from appraisal.io.pdf.styles import DOCUMENT_TITLE, FRAME_W, Para, p, styles
 from appraisal.result import AppraisalResult
 
 
@@ -110,7 +110,7 @@ def project_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowab
             text += f"<br/><font color='#6B7280'>Source: {markup(comp.source)}</font>"
         rows.append(
             [
-                Paragraph(text, st["cell"]),
+                Para(text, st["cell"]),
                 # The one sum the annex does itself (docs/pdf-annex.md): the result
                 # carries no undiscounted capital cost yet.
                 fmt.money(layout.num(c.capital_cost)),
@@ -120,7 +120,7 @@ def project_section(result: AppraisalResult, n: layout.Numbering) -> list[Flowab
         )
     rows.append(
         [
-            Paragraph("<b>Program</b>", st["cell"]),
+            Para("<b>Program</b>", st["cell"]),
             fmt.money(layout.num(result.program.capital_cost)),
             fmt.money(s["economic"]["pv_costs"]),
             # the program is not one part: say how many of its parts earn revenue
