@@ -4,10 +4,17 @@ A bank's portfolio team appraises hundreds of projects at once. :func:`run_batch
 appraises each case file in a worker (a :class:`concurrent.futures.ProcessPoolExecutor`
 on this machine, or a Dask cluster given its scheduler address), renders its
 outputs there (:func:`appraise_one`), and hands the items back; the caller
-writes them atomically (:func:`appraisal.io.batch_outputs.write_batch`), so a
-case that fails writes nothing and the others are unaffected. Results come
+writes them atomically, each case as it finishes (``on_item``, e.g.
+:class:`appraisal.io.batch_outputs.BatchWriter`: the parent's memory stays flat
+however many cases) or all at the end (:func:`appraisal.io.batch_outputs.write_batch`),
+so a case that fails writes nothing and the others are unaffected. Results come
 back in the order of the input, whatever order the workers finish in, and are
 byte-for-byte those of appraising each case alone.
+
+The pool's workers are started warm where the platform allows: a fork server
+(``forkserver``) that has imported the reader, the workflow and the writers
+(openpyxl, reportlab) once forks each worker, so no worker pays the imports
+again; each worker then runs case after case.
 
 A driver, like the CLI: it runs the reader, the workflow and the writers of
 :mod:`appraisal.io` in the workers, and does no I/O of its own. Finding the
@@ -19,13 +26,15 @@ nothing beyond the standard library.
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import os
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,12 +48,21 @@ __all__ = [
     "BatchItem",
     "Progress",
     "appraise_one",
+    "output_folder",
     "portfolio_summary",
     "portfolio_table",
     "run_batch",
 ]
 
 Progress = Callable[[int, int, int], None]  # (done, total, failed)
+
+# What a worker imports before its first case (the fork server's preload): the
+# reader, the workflow and each format's writer (openpyxl, reportlab).
+_PRELOAD = ["appraisal.batch", "appraisal.io.cases", "appraisal.workflow", "appraisal.io.outputs"]
+_PRELOAD_FORMAT = {"xlsx": "appraisal.io.workbook", "pdf": "appraisal.io.pdf"}
+# Cases handed out ahead, per worker: enough that no worker waits, few enough that
+# the futures of a large batch do not pile up in this process (or on the scheduler).
+_AHEAD = 4
 
 
 @dataclass
@@ -71,6 +89,10 @@ class BatchItem:
         Output folder, relative to the batch's output folder: the case's path
         relative to the batch folder, without ``.toml`` or ``/case.toml``
         (``xiangtan``, ``changzhutan/xiangtan``); else the slug.
+    headline
+        The figures of its ``portfolio.json`` record (name, currency, unit,
+        enpv, eirr, firr, reduction_tco2e_total, cost_per_tco2e), kept by
+        :meth:`release` when the summary text is dropped; else None.
     """
 
     path: str
@@ -81,10 +103,22 @@ class BatchItem:
     errors: list[str] = field(default_factory=list)
     internal: bool = False
     seconds: float = 0.0
+    headline: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
-        return self.summary is not None
+        return self.summary is not None or self.headline is not None
+
+    def release(self) -> None:
+        """Drop the rendered files and the summary text (once written), keeping the headline.
+
+        What a batch keeps of a written case: enough for ``portfolio.json`` and
+        the terminal table, a few hundred bytes instead of the case's files.
+        """
+        if self.summary is not None:
+            self.headline = _headline(self.summary)
+        self.summary = None
+        self.outputs = {}
 
 
 def appraise_one(path: str, formats: str = "json") -> BatchItem:
@@ -127,6 +161,7 @@ def run_batch(
     scheduler: str | None = None,
     progress: Progress | None = None,
     root: str | os.PathLike[str] | None = None,
+    on_item: Callable[[BatchItem], None] | None = None,
 ) -> list[BatchItem]:
     """Appraise many cases in parallel.
 
@@ -145,11 +180,16 @@ def run_batch(
         Called as ``progress(done, total, failed)`` after each case.
     root
         The batch folder: each item's ``name`` is its path relative to it.
+    on_item
+        Called in this process with each item as soon as its case is done (in
+        the order cases finish, before ``progress``): e.g. to write its files
+        and :meth:`BatchItem.release` them. When it raises, the cases not yet
+        started are cancelled and the exception propagates.
 
     Returns
     -------
     list of BatchItem
-        In the order of ``paths``.
+        In the order of ``paths`` (as ``on_item`` left them).
 
     """
     items = [Path(p) for p in paths]
@@ -159,8 +199,10 @@ def run_batch(
 
     def record(i: int, item: BatchItem) -> None:
         nonlocal done, failed
-        item.name = _out_name(items[i], root) if root is not None else item.slug
+        item.name = output_folder(items[i], root) if root is not None else item.slug
         out[i] = item
+        if on_item is not None:
+            on_item(item)
         done += 1
         failed += 0 if item.ok else 1
         if progress is not None:
@@ -173,16 +215,62 @@ def run_batch(
             record(i, appraise_one(str(p), formats))
     else:
         workers = min(jobs or os.cpu_count() or 1, total)
-        # "spawn": a clean interpreter per worker (fork copies threads and locks of the parent).
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = {pool.submit(appraise_one, str(p), formats): i for i, p in enumerate(items)}
-            for fut in as_completed(futures):
-                record(futures[fut], fut.result())
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(formats))
+        queue = enumerate(items)
+        running: dict[Future[BatchItem], int] = {}
+
+        def submit() -> None:
+            for i, p in itertools.islice(queue, 1):
+                running[pool.submit(appraise_one, str(p), formats)] = i
+
+        try:
+            for _ in range(_AHEAD * workers):
+                submit()
+            while running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    # pop: a future holds its case's files until dropped
+                    record(running.pop(fut), fut.result())
+                    submit()
+        except BaseException:
+            # the cases already handed to workers finish; the rest never start
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
     return [x for x in out if x is not None]
 
 
-def _out_name(path: Path, root: str | os.PathLike[str]) -> str:
+def _pool_context(formats: str) -> multiprocessing.context.BaseContext:
+    """The pool's start method: on Linux a fork server with the case's modules loaded, else spawn.
+
+    Not "fork": the caller may have threads (a notebook, a server) whose locks a
+    forked child would inherit held. The fork server is a fresh interpreter that
+    imports :data:`_PRELOAD` (and the writers of ``formats``) once and forks each
+    worker from itself, so workers start warm without copying the caller. Elsewhere
+    (Windows; macOS, where system libraries are not safe to use after a fork without
+    exec) each worker is a fresh interpreter that imports on its first case. A fork
+    server already running keeps its preload.
+    """
+    if not sys.platform.startswith("linux"):  # pragma: no cover
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    wanted = [f.strip() for f in formats.split(",")]
+    ctx.set_forkserver_preload(_PRELOAD + [m for f, m in _PRELOAD_FORMAT.items() if f in wanted])
+    return ctx
+
+
+def output_folder(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> str:
+    """The output folder of a batch's case: its path relative to ``root``, without the suffix.
+
+    ``root/a.toml`` writes to ``a``, ``root/a/case.toml`` to ``a`` too, a cluster's
+    city ``root/c/x.toml`` to ``c/x``; a path outside ``root`` to its file name's stem.
+
+    >>> output_folder("cases/changzhutan/xiangtan.toml", "cases")
+    'changzhutan/xiangtan'
+    >>> output_folder("cases/xiangtan/case.toml", "cases")
+    'xiangtan'
+    """
+    path = Path(path)
     try:
         rel = path.resolve().relative_to(Path(root).resolve())
     except ValueError:
@@ -207,14 +295,40 @@ def _run_dask(
             "--scheduler needs Dask: pip install 'appraisal[dask]' (dask[distributed])"
         ) from exc
     with Client(scheduler, set_as_default=False) as client:
-        futures = [
-            client.submit(appraise_one, str(p), formats, pure=False, key=f"appraise-{i}-{p.name}")
-            for i, p in enumerate(items)
-        ]
-        index = {f.key: i for i, f in enumerate(futures)}
+        queue = enumerate(items)
+        index: dict[str, int] = {}
         # loop=: the client is not made the process default, so name its loop explicitly.
-        for fut in dask_completed(futures, loop=client.loop):
-            record(index[fut.key], fut.result())
+        done = dask_completed(loop=client.loop)
+
+        def submit() -> None:
+            for i, p in itertools.islice(queue, 1):
+                key = f"appraise-{i}-{p.name}"
+                index[key] = i
+                done.add(client.submit(appraise_one, str(p), formats, pure=False, key=key))
+
+        for _ in range(_AHEAD * max(1, sum(client.nthreads().values()))):
+            submit()
+        for fut in done:
+            item = fut.result()
+            # the cluster keeps a result while a future names it: free it once fetched
+            fut.release()
+            record(index.pop(fut.key), item)
+            submit()
+
+
+def _headline(summary: str) -> dict[str, Any]:
+    """A case's figures in ``portfolio.json``, from its JSON summary text."""
+    s = json.loads(summary)
+    return {
+        "name": s["case"]["name"],
+        "currency": s["case"]["currency"],
+        "unit": s["case"]["unit"],
+        "enpv": s["economic"]["enpv"],
+        "eirr": s["economic"]["eirr"],
+        "firr": s["financial"]["firr"],
+        "reduction_tco2e_total": s["ghg"]["reduction_tco2e_total"],
+        "cost_per_tco2e": s["abatement"]["cost_per_tco2e"],
+    }
 
 
 def portfolio_summary(items: Sequence[BatchItem]) -> dict[str, Any]:
@@ -228,17 +342,9 @@ def portfolio_summary(items: Sequence[BatchItem]) -> dict[str, Any]:
             "ok": item.ok,
         }
         if item.summary is not None:
-            s = json.loads(item.summary)
-            rec |= {
-                "name": s["case"]["name"],
-                "currency": s["case"]["currency"],
-                "unit": s["case"]["unit"],
-                "enpv": s["economic"]["enpv"],
-                "eirr": s["economic"]["eirr"],
-                "firr": s["financial"]["firr"],
-                "reduction_tco2e_total": s["ghg"]["reduction_tco2e_total"],
-                "cost_per_tco2e": s["abatement"]["cost_per_tco2e"],
-            }
+            rec |= _headline(item.summary)
+        elif item.headline is not None:
+            rec |= item.headline
         else:
             rec["errors"] = item.errors
         cases.append(rec)

@@ -117,7 +117,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     parallel processes (--jobs), or on a Dask cluster (--scheduler ADDRESS).
     """
     from appraisal.io.cases import load_case
-    from appraisal.io.outputs import output_paths, write_outputs
+    from appraisal.io.outputs import output_paths, render_ahead, write_outputs
     from appraisal.io.progress import risk_progress
     from appraisal.io.text import summary_table
     from appraisal.workflow import appraise
@@ -136,8 +136,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     section = case.data.get("risk") or {}
     draws = section.get("draws") if section.get("variables") else None
     bar = risk_progress(case) if draws is not None else None
-    result = appraise(case, risk_draws=draws, progress=bar)
-    written = write_outputs(result, out, formats=args.formats)
+    with render_ahead(args.formats) as ahead:  # writers load in children meanwhile
+        result = appraise(case, risk_draws=draws, progress=bar)
+        written = write_outputs(result, out, formats=args.formats, ahead=ahead)
     sys.stdout.write(summary_table(result))
     _print_written(written)
     return 0
@@ -145,7 +146,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _run_batch(args: argparse.Namespace, folder: Path) -> int:
     from appraisal.batch import run_batch
-    from appraisal.io.batch_outputs import write_batch
+    from appraisal.io.batch_outputs import BatchWriter
     from appraisal.io.folders import discover
     from appraisal.io.progress import ProgressBar
     from appraisal.io.text import portfolio_text
@@ -156,20 +157,21 @@ def _run_batch(args: argparse.Namespace, folder: Path) -> int:
             f"{folder}: no case files found; expected *.toml cases or sub-folders with case.toml"
         )
     out = _out_dir(args, folder.resolve().name)
-    # The cases found are .toml and no output is: write_batch refuses the rest.
-    check_outputs(out, [out / "portfolio.json"], paths)
-    items = run_batch(
-        paths,
-        formats=args.formats,
-        jobs=args.jobs,
-        scheduler=args.scheduler,
-        progress=ProgressBar(sys.stderr),
-        root=folder,
-    )
-    for item in items:
-        for line in item.errors:
-            print(line, file=sys.stderr)
-    written = write_batch(items, out)
+    # Refuses, before any work, what cannot be written; stages each case as it finishes.
+    with BatchWriter(out, paths, root=folder) as write:
+        items = run_batch(
+            paths,
+            formats=args.formats,
+            jobs=args.jobs,
+            scheduler=args.scheduler,
+            progress=ProgressBar(sys.stderr),
+            root=folder,
+            on_item=write,
+        )
+        for item in items:
+            for line in item.errors:
+                print(line, file=sys.stderr)
+        written = write.finish(items)
     sys.stdout.write(portfolio_text(items))
     print(f"wrote {len(written)} files to {out}")
     if any(i.internal for i in items):

@@ -18,7 +18,9 @@ from contextlib import suppress
 from pathlib import Path
 
 __all__ = [
+    "InputFiles",
     "ReplacesInputError",
+    "StagedWrite",
     "check_folder",
     "check_outputs",
     "refuse_replacing",
@@ -54,7 +56,26 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
-def refuse_replacing(outputs: Iterable[PathLike], inputs: Iterable[PathLike]) -> None:
+class InputFiles:
+    """A run's input files, looked up once (resolved path; device and inode) for many checks.
+
+    :func:`refuse_replacing` and :func:`write_all_atomic` take it in place of a
+    list: a batch writing each case's outputs as it finishes checks them against
+    all its cases without resolving every case file again for each.
+    """
+
+    def __init__(self, inputs: Iterable[PathLike]) -> None:
+        self.by_path: dict[Path, Path] = {}
+        self.by_id: dict[tuple[int, int], Path] = {}
+        for raw in inputs:
+            p = Path(raw)
+            self.by_path.setdefault(p.resolve(), p)
+            ident = _identity(p)
+            if ident is not None:
+                self.by_id.setdefault(ident, p)
+
+
+def refuse_replacing(outputs: Iterable[PathLike], inputs: Iterable[PathLike] | InputFiles) -> None:
     """Raise :class:`ReplacesInputError` when an output names the same file as an input.
 
     Two paths name the same file when their resolved forms are equal (``./x``,
@@ -68,20 +89,13 @@ def refuse_replacing(outputs: Iterable[PathLike], inputs: Iterable[PathLike]) ->
     ...
     appraisal.io.atomic.ReplacesInputError: loan.xlsx: the output loan.xlsx would replace this input
     """
-    by_path: dict[Path, Path] = {}
-    by_id: dict[tuple[int, int], Path] = {}
-    for raw in inputs:
-        p = Path(raw)
-        by_path.setdefault(p.resolve(), p)
-        ident = _identity(p)
-        if ident is not None:
-            by_id.setdefault(ident, p)
+    index = inputs if isinstance(inputs, InputFiles) else InputFiles(inputs)
     for raw in outputs:
         out = Path(raw)
-        hit = by_path.get(out.resolve())
+        hit = index.by_path.get(out.resolve())
         if hit is None:
             ident = _identity(out)
-            hit = by_id.get(ident) if ident is not None else None
+            hit = index.by_id.get(ident) if ident is not None else None
         if hit is not None:
             raise ReplacesInputError(hit, out)
 
@@ -194,7 +208,9 @@ def _swap_in(staged: list[tuple[Path, Path]]) -> None:
                 backup.unlink()
 
 
-def write_all_atomic(files: Mapping[Path, bytes], *, inputs: Iterable[PathLike] = ()) -> list[Path]:
+def write_all_atomic(
+    files: Mapping[Path, bytes], *, inputs: Iterable[PathLike] | InputFiles = ()
+) -> list[Path]:
     """Write every file of ``files`` (path -> bytes), or none of them.
 
     Each file's bytes go to a temporary file in its own folder
@@ -214,7 +230,8 @@ def write_all_atomic(files: Mapping[Path, bytes], *, inputs: Iterable[PathLike] 
     files
         Output path -> its bytes, in the order to write.
     inputs
-        Files the run read: refused as targets before anything is written.
+        Files the run read (or their :class:`InputFiles`): refused as targets
+        before anything is written.
 
     Returns
     -------
@@ -242,30 +259,74 @@ def write_all_atomic(files: Mapping[Path, bytes], *, inputs: Iterable[PathLike] 
     >>> sorted(p.name for p in d.iterdir())
     ['a.json', 'a.xlsx']
     """
-    targets = [(Path(p), data) for p, data in files.items()]
-    refuse_replacing([t for t, _ in targets], inputs)
-    seen: dict[Path, Path] = {}
-    for target, _ in targets:
-        if target.resolve() in seen:
-            raise ValueError(f"{target}: written twice (also as {seen[target.resolve()]})")
-        seen[target.resolve()] = target
-        if target.is_dir():
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
-    made = _make_folders(dict.fromkeys(t.parent for t, _ in targets))
-    staged: list[tuple[Path, Path]] = []
-    try:
+    with StagedWrite(inputs=inputs) as staged:
+        staged.add(files)
+        staged.commit()
+    return staged.paths
+
+
+class StagedWrite:
+    """:func:`write_all_atomic` in steps: sets of files staged as they are made, renamed together.
+
+    For a run whose files come over time and should not wait in memory (a
+    batch stages each case's files as the case finishes): :meth:`add` checks a
+    set as :func:`write_all_atomic` does and writes its bytes to temporary files
+    beside their names; :meth:`commit` renames every file staged into place, all
+    or none. Leaving the ``with`` block without a commit (an exception, an
+    interrupt) removes the temporary files and the folders made, as a failed
+    :func:`write_all_atomic` does.
+
+    Attributes
+    ----------
+    paths
+        The files staged so far, in order.
+    """
+
+    def __init__(self, *, inputs: Iterable[PathLike] | InputFiles = ()) -> None:
+        self._inputs = inputs if isinstance(inputs, InputFiles) else InputFiles(inputs)
+        self._seen: dict[Path, Path] = {}
+        self._made: list[Path] = []  # deepest first
+        self._staged: list[tuple[Path, Path]] = []
+        self._done = False
+        self.paths: list[Path] = []
+
+    def __enter__(self) -> StagedWrite:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._done:
+            self.discard()
+
+    def add(self, files: Mapping[Path, bytes]) -> None:
+        """Check a set (the errors of :func:`write_all_atomic`) and write it to temporary files."""
+        targets = [(Path(p), data) for p, data in files.items()]
+        refuse_replacing([t for t, _ in targets], self._inputs)
+        for target, _ in targets:
+            key = target.resolve()
+            if key in self._seen:
+                raise ValueError(f"{target}: written twice (also as {self._seen[key]})")
+            self._seen[key] = target
+            if target.is_dir():
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+        self._made = _make_folders(dict.fromkeys(t.parent for t, _ in targets)) + self._made
         for target, data in targets:
-            _write_temp(target, data, staged)
-        _swap_in(staged)
-    except BaseException:
-        for tmp, _ in staged:
+            _write_temp(target, data, self._staged)
+        self.paths += [t for t, _ in targets]
+
+    def commit(self) -> None:
+        """Rename every staged file onto its name (on failure: every earlier file back)."""
+        _swap_in(self._staged)
+        self._done = True
+
+    def discard(self) -> None:
+        """Remove the temporary files and the (empty) folders made; nothing is renamed."""
+        for tmp, _ in self._staged:
             with suppress(OSError):
                 tmp.unlink(missing_ok=True)
-        for folder in made:
+        for folder in self._made:
             with suppress(OSError):
                 folder.rmdir()
-        raise
-    return [t for t, _ in targets]
+        self._staged, self._made, self._done = [], [], True
 
 
 def write_bytes_atomic(path: PathLike, data: bytes, *, inputs: Iterable[PathLike] = ()) -> Path:
