@@ -135,7 +135,7 @@ def appraise_one(path: str, formats: str = "json") -> BatchItem:
     try:
         case = load_case(path)
         item.slug = case.slug
-        result = appraise(case)
+        result = appraise(case, risk_draws=case.declared_risk_draws)  # as `appraisal run`
         for name in [f.strip() for f in formats.split(",") if f.strip()]:
             if name not in RENDERERS:
                 raise ValueError(f"unknown output format {name!r}; expected {', '.join(RENDERERS)}")

@@ -260,6 +260,16 @@ class Case:
             stem = parts[-2] if len(parts) >= 2 else re.sub(r"\W+", "-", self.meta.name.lower())
         return re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-") or "case"
 
+    @property
+    def declared_risk_draws(self) -> int | None:
+        """The draws of the case's own ``[risk]`` analysis, None when it declares no inputs.
+
+        ``appraisal run`` runs a declared risk analysis with its draws and seed, one
+        case alone or in a batch (issue 12).
+        """
+        section = self.data.get("risk") or {}
+        return section.get("draws") if section.get("variables") else None
+
 
 def _cross_checks(d: Mapping[str, Any], problems: list[Problem]) -> None:
     """Checks that involve more than one field."""

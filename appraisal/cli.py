@@ -132,9 +132,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     case = load_case(args.case)
     out = _out_dir(args, case.slug)
     check_outputs(out, output_paths(case.slug, out, args.formats).values(), [case.path])
-    # A case that declares [risk] inputs is run with its own draws and seed (issue 12).
-    section = case.data.get("risk") or {}
-    draws = section.get("draws") if section.get("variables") else None
+    draws = case.declared_risk_draws  # a declared [risk] runs with its draws and seed
     bar = risk_progress(case) if draws is not None else None
     with render_ahead(args.formats) as ahead:  # writers load in children meanwhile
         result = appraise(case, risk_draws=draws, progress=bar)

@@ -95,3 +95,17 @@ def test_cli_run_folder_is_a_batch(tmp_path, capsys):
     assert (out / "filemaker-npv-ex1" / "filemaker-npv-ex1.json").read_text() == one_by_one(
         PATHS[1]
     )
+
+
+def test_a_declared_risk_analysis_runs_in_a_batch_as_in_a_single_run(tmp_path):
+    # Independent evidence: `appraisal run` on the case alone (docs/cluster.md: batch
+    # results are byte-for-byte those of running each case alone). Xiangtan declares
+    # [risk] inputs (10,000 draws, its own seed), so both JSON files carry "risk".
+    from appraisal.cli import main
+
+    xiangtan = CASES / "xiangtan" / "case.toml"
+    assert main(["run", str(xiangtan), "--out", str(tmp_path / "one"), "--formats", "json"]) == 0
+    alone = (tmp_path / "one" / "xiangtan.json").read_bytes()
+    (item,) = run_batch([xiangtan], jobs=1, root=CASES)
+    assert item.ok and "risk" in json.loads(item.summary)
+    assert item.outputs["json"] == alone
