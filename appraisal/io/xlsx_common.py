@@ -12,7 +12,15 @@
 - :func:`set_text` writes user text as text, never as a formula (text that starts
   with = + - @ would otherwise be taken as one by a spreadsheet).
 - :func:`workbook_bytes` saves a workbook deterministically: fixed document
-  properties and zip timestamps, so the same inputs give the same bytes.
+  properties and zip timestamps, so the same inputs give the same bytes
+  (:mod:`appraisal.io.xlsx_save`, re-exported here with :data:`NA`,
+  :func:`add_cached_values` and :func:`normalize_xlsx_bytes`).
+
+The cells are openpyxl's, but :class:`SheetWriter` makes new ones without
+openpyxl's per-cell calls (its ``Cell.__init__``, value checks and style
+lookups), as openpyxl 3.1 would make them, where
+:func:`appraisal.io.xlsx_sheetdata.fast_writer_available`; a large case writes
+a quarter of a million.
 
 Examples
 --------
@@ -32,23 +40,30 @@ Examples
 
 from __future__ import annotations
 
-import datetime as _dt
-import io
+import array
+import functools
 import math
 import re
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 
-from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
+
+from appraisal.io import xlsx_sheetdata
+from appraisal.io.xlsx_save import (
+    FIXED_TIME,
+    NA,
+    add_cached_values,
+    normalize_xlsx_bytes,
+    workbook_bytes,
+)
 
 __all__ = [
     "FIXED_TIME",
@@ -67,21 +82,10 @@ __all__ = [
     "workbook_bytes",
 ]
 
-FIXED_TIME = _dt.datetime(2000, 1, 1, 0, 0, 0)
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FORMULA_START = ("=", "+", "-", "@")
 
 Style = Mapping[str, Any]  # cell attribute -> value: font, fill, border, alignment
 
-
-class _NA:
-    """The cached value of a cell that shows Excel's #N/A error."""
-
-    def __repr__(self) -> str:
-        return "NA"
-
-
-NA = _NA()
 
 _THIN = Side(style="thin", color="999999")
 STYLE: dict[str, dict[str, Any]] = {
@@ -103,6 +107,8 @@ STYLE: dict[str, dict[str, Any]] = {
     "head": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="D9D9D9")},
     "bold": {"font": Font(bold=True)},
     "title": {"font": Font(bold=True, size=14)},
+    # Not a colour: text that wraps in its column (the labels above yearly columns).
+    "wrap": {"alignment": Alignment(wrap_text=True)},
 }
 
 # Number formats of figures written as values (the risk and sensitivity sheets).
@@ -123,8 +129,16 @@ _STYLE_POSITION = {a: int(StyleArray.__dict__[f].key) for a, f in _STYLE_FIELDS.
 
 def set_text(cell: Any, value: str) -> None:
     """Put ``value`` in an openpyxl cell as a string, even if it looks like a formula."""
-    cell.value = value
+    if type(value) is str and _plain_text(value):  # what openpyxl's value setter keeps
+        cell._value = value
+    else:
+        cell.value = value  # truncates a long text, refuses control characters
     cell.data_type = "s"  # openpyxl would otherwise mark "=..." as a formula
+
+
+def _plain_text(value: str) -> bool:
+    """Whether openpyxl would store this text unchanged (short, no control characters)."""
+    return len(value) <= 32767 and value.isprintable()
 
 
 def is_formula_like(value: str) -> bool:
@@ -153,6 +167,30 @@ def cached_value(x: Any) -> Any:
         return x
     v = float(x)
     return v if math.isfinite(v) else NA
+
+
+_letter = functools.lru_cache(maxsize=None)(get_column_letter)
+_MAX_ROW = 1048576  # a worksheet's last row
+_new_cell = object.__new__
+_style_array = array.array.__new__
+_quoted = functools.lru_cache(maxsize=256)(quote_sheet)
+
+
+@functools.cache
+def _blank_name() -> dict[str, Any]:
+    """The attributes of openpyxl's ``DefinedName()``, every field unset."""
+    return dict(DefinedName("blank").__dict__)
+
+
+def _defined_name(name: str, ref: str) -> DefinedName:
+    """``DefinedName(name, attr_text=ref)``, without checking its fifteen unset fields each time."""
+    if not xlsx_sheetdata.fast_writer_available():
+        return DefinedName(name, attr_text=ref)
+    dn = object.__new__(DefinedName)
+    dn.__dict__.update(_blank_name())
+    dn.name = name  # openpyxl's checks of these two
+    dn.attr_text = ref
+    return dn
 
 
 @dataclass
@@ -184,7 +222,7 @@ class WorkbookNames:
         if name in self.refs:
             raise ValueError(f"defined name {name!r} given twice")
         self.refs[name] = ref
-        self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
+        self.wb.defined_names[name] = _defined_name(name, ref)
 
     def cache(self, ws: Worksheet, coordinate: str, value: Any) -> None:
         """Register the cached value of a formula cell (a number, bool, text or NA)."""
@@ -206,6 +244,8 @@ class SheetWriter:
     def __init__(self, ws: Worksheet, names: WorkbookNames | None = None) -> None:
         self.ws = ws
         self.names = names
+        # cells made without openpyxl's per-cell calls where its internals are known
+        self._fast = xlsx_sheetdata.fast_writer_available()
 
     @property
     def title(self) -> str:
@@ -219,17 +259,21 @@ class SheetWriter:
             # style sets are looked up once per workbook and then copied.
             done = self.names.styles.get((style, fmt))
             if done is not None:
-                if not cell._style:  # a new cell has none until a style is set
-                    cell._style = StyleArray()
+                fields, fresh = done
+                if cell._style is None:  # a new cell has none until a style is set
+                    cell._style = _style_array(StyleArray, "i", fresh)  # StyleArray(fresh)
+                    return
                 array = cell._style
-                for position, idx in done:  # the StyleArray's fields, by position
+                for position, idx in fields:  # the StyleArray's fields, by position
                     array[position] = idx
                 return
             self._apply(cell, STYLE[style], fmt)
             attrs = [*STYLE[style], *(["number_format"] if fmt else [])]
-            self.names.styles[(style, fmt)] = [
-                (_STYLE_POSITION[a], getattr(cell._style, _STYLE_FIELDS[a])) for a in attrs
-            ]
+            fields = [(_STYLE_POSITION[a], getattr(cell._style, _STYLE_FIELDS[a])) for a in attrs]
+            fresh = StyleArray()  # what the fields make of a cell without a style
+            for position, idx in fields:
+                fresh[position] = idx
+            self.names.styles[(style, fmt)] = (fields, fresh)
             return
         self._apply(cell, STYLE[style] if isinstance(style, str) else style, fmt)
 
@@ -240,6 +284,29 @@ class SheetWriter:
         if fmt:
             cell.number_format = fmt
 
+    def _cell(self, row: int, col: int) -> Any:
+        """The openpyxl cell at (row, col), made as ``ws.cell`` makes it."""
+        ws = self.ws
+        cell = ws._cells.get((row, col))
+        if cell is not None:
+            return cell
+        if not (self._fast and 0 < row <= _MAX_ROW and col > 0):
+            return ws.cell(row=row, column=col)  # openpyxl's checks and errors
+        # openpyxl 3.1's Cell.__init__ and Worksheet._add_cell, less their calls
+        cell = _new_cell(Cell)
+        cell.parent = ws
+        cell._style = None
+        cell.row = row
+        cell.column = col
+        cell._value = None
+        cell._hyperlink = None
+        cell.data_type = "n"
+        cell._comment = None
+        ws._cells[(row, col)] = cell
+        if row > ws._current_row:
+            ws._current_row = row
+        return cell
+
     def put(
         self,
         row: int,
@@ -249,8 +316,15 @@ class SheetWriter:
         fmt: str | None = None,
     ) -> str:
         """A value: text (never read as a formula), a number or a bool; NaN leaves it empty."""
-        cell = self.ws.cell(row=row, column=col)
-        if isinstance(value, str):
+        cell = self._cell(row, col)
+        kind = type(value)
+        if kind is float or kind is int or kind is bool:
+            # what openpyxl's value setter makes of these, without its checks
+            if kind is float and value - value != 0.0:  # NaN, infinite
+                value = None
+            cell._value = value
+            cell.data_type = "b" if kind is bool else "n"
+        elif kind is str:
             set_text(cell, value)
         elif isinstance(value, float) and not math.isfinite(value):
             cell.value = None
@@ -258,7 +332,7 @@ class SheetWriter:
             cell.value = value
         if style is not None or fmt:
             self.style(cell, style, fmt)
-        return str(cell.coordinate)
+        return f"{_letter(col)}{row}"
 
     def formula(
         self,
@@ -270,13 +344,93 @@ class SheetWriter:
         style: str | Style | None = "calc",
     ) -> str:
         """A calculated cell (``formula`` without ``=``) and the value the engine found for it."""
-        cell = self.ws.cell(row=row, column=col)
-        cell.value = "=" + formula
+        cell = self._cell(row, col)
+        text = "=" + formula
+        if _plain_text(text):  # what openpyxl's value setter makes of it, without its checks
+            cell._value = text
+            cell.data_type = "f"
+        else:
+            cell.value = text
         self.style(cell, style, fmt)
-        coordinate = str(cell.coordinate)
+        coordinate = f"{_letter(col)}{row}"
         if self.names is not None:
-            self.names.cache(self.ws, coordinate, cached_value(cached))
+            if type(cached) is not float or cached - cached != 0.0:  # not a finite float
+                cached = cached_value(cached)
+            self.names.cached[(self.ws.title, coordinate)] = cached
         return coordinate
+
+    def formula_column(
+        self,
+        col: int,
+        first: int,
+        formulas: Sequence[str],
+        cached: Sequence[Any],
+        fmt: str | None = None,
+        style: str = "calc",
+    ) -> None:
+        """Formulas down column ``col`` from row ``first``: :meth:`formula` for each, in order."""
+        if len(formulas) != len(cached):
+            raise ValueError("one cached value per formula")
+        ws, letter = self.ws, _letter(col)
+        cells, title = ws._cells, ws.title
+        out = self.names.cached if self.names is not None else {}
+        fresh = None  # the style array of a new cell, once the first has been styled
+        for i, (text, value) in enumerate(zip(formulas, cached, strict=True)):
+            row = first + i
+            text = "=" + text
+            if fresh is None or (row, col) in cells or row > _MAX_ROW or not _plain_text(text):
+                self.formula(row, col, text[1:], value, fmt, style)
+                fresh = self._fresh(style, fmt)
+                continue
+            # the cell as _cell makes it, valued and styled as formula() does
+            cell = _new_cell(Cell)
+            cell.parent = ws
+            cell._style = _style_array(StyleArray, "i", fresh)
+            cell.row = row
+            cell.column = col
+            cell._value = text
+            cell._hyperlink = None
+            cell.data_type = "f"
+            cell._comment = None
+            cells[(row, col)] = cell
+            if type(value) is not float or value - value != 0.0:  # not a finite float
+                value = cached_value(value)
+            out[(title, f"{letter}{row}")] = value
+            if row > ws._current_row:
+                ws._current_row = row
+
+    def value_column(
+        self, col: int, first: int, values: Sequence[float], style: str, fmt: str | None = None
+    ) -> None:
+        """Floats down column ``col`` from row ``first``: :meth:`put` for each, in order."""
+        ws = self.ws
+        cells = ws._cells
+        fresh = None  # the style array of a new cell, once the first has been styled
+        for i, value in enumerate(values):
+            row = first + i
+            if fresh is None or (row, col) in cells or row > _MAX_ROW or type(value) is not float:
+                self.put(row, col, value, style, fmt)
+                fresh = self._fresh(style, fmt)
+                continue
+            cell = _new_cell(Cell)  # as formula_column
+            cell.parent = ws
+            cell._style = _style_array(StyleArray, "i", fresh)
+            cell.row = row
+            cell.column = col
+            cell._value = value if value - value == 0.0 else None  # NaN leaves it empty
+            cell._hyperlink = None
+            cell.data_type = "n"
+            cell._comment = None
+            cells[(row, col)] = cell
+            if row > ws._current_row:
+                ws._current_row = row
+
+    def _fresh(self, style: str, fmt: str | None) -> Any:
+        """What a named style makes of a new cell's style array, once used; else None."""
+        if not (self._fast and isinstance(style, str) and self.names is not None):
+            return None
+        done = self.names.styles.get((style, fmt))
+        return None if done is None else done[1]
 
     def header(
         self, row: int, headers: Sequence[str], style: str | Style | None = "head", col: int = 1
@@ -318,9 +472,9 @@ class SheetWriter:
         self, row: int, col: int, *, here: SheetWriter | None = None, absolute: bool = False
     ) -> str:
         """A reference to a cell of this sheet, qualified unless used on ``here``."""
-        c = get_column_letter(col)
+        c = _letter(col)
         a = f"${c}${row}" if absolute else f"{c}{row}"
-        return a if here is self else f"{quote_sheet(self.title)}!{a}"
+        return a if here is self else f"{_quoted(self.ws.title)}!{a}"
 
     def col_range(self, col: int, r1: int, r2: int, *, here: SheetWriter | None = None) -> str:
         """A reference to rows ``r1`` to ``r2`` of one column, qualified unless on ``here``."""
@@ -363,141 +517,3 @@ def _plain(v: Any) -> Any:
     if hasattr(v, "item"):
         return v.item()
     return v
-
-
-# --------------------------------------------------------------------- saving
-def _stamp_core(body: bytes) -> bytes:
-    """``docProps/core.xml`` with its created and modified times fixed."""
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
-    text = re.sub(
-        r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-        lambda m: m.group(1) + stamp + m.group(3),
-        body.decode("utf-8"),
-    )
-    return text.encode("utf-8")
-
-
-def _write_normalized(src: zipfile.ZipFile, change: Mapping[str, Any] | None = None) -> bytes:
-    """The entries of ``src``, in order, zipped reproducibly; ``change[name](body)`` applied.
-
-    Every entry gets a fixed timestamp and permissions and is deflated at level 6;
-    ``docProps/core.xml`` gets fixed times.
-    """
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = _stamp_core(body)
-            if change is not None and info.filename in change:
-                body = change[info.filename](body)
-            zi = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            dst.writestr(zi, body, compresslevel=6)
-    return out.getvalue()
-
-
-def normalize_xlsx_bytes(data: bytes) -> bytes:
-    """Rewrite an .xlsx so it is byte-for-byte reproducible.
-
-    Every zip entry gets a fixed timestamp and permissions, entries keep their
-    order, and the created/modified times in ``docProps/core.xml`` are fixed.
-    """
-    return _write_normalized(zipfile.ZipFile(io.BytesIO(data)))
-
-
-def workbook_bytes(wb: Any, cached: dict[tuple[str, str], Any] | None = None) -> bytes:
-    """Save an openpyxl workbook to deterministic bytes.
-
-    openpyxl's writer fills an uncompressed zip (what ``Workbook.save`` does, less
-    its deflating, which the normalising rewrite would redo), then every entry is
-    deflated once, reproducibly. With ``cached`` ((sheet title, coordinate) ->
-    value), the formula cells' cached values are written in that same rewrite
-    (:func:`add_cached_values`), so nothing is deflated twice.
-    """
-    wb.properties.creator = "appraisal"
-    wb.properties.lastModifiedBy = "appraisal"
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
-    if wb.read_only or wb.write_only:  # openpyxl's own checks and steps for these
-        buf = io.BytesIO()
-        wb.save(buf)
-    else:
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-            ExcelWriter(wb, archive).save()
-    if cached is not None:
-        return add_cached_values(buf.getvalue(), cached)
-    return normalize_xlsx_bytes(buf.getvalue())
-
-
-def _v_xml(value: Any) -> tuple[str, str]:
-    """(t attribute, <v> text) of a cached value."""
-    if value is NA:
-        return ' t="e"', "#N/A"
-    if isinstance(value, bool):
-        return ' t="b"', "1" if value else "0"
-    if isinstance(value, str):
-        return ' t="str"', escape(value, quote=False)
-    v = float(value)
-    return "", repr(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
-
-
-def add_cached_values(data: bytes, cached: dict[tuple[str, str], Any]) -> bytes:
-    """Write each formula cell's cached value into the saved .xlsx (``<v>`` element).
-
-    openpyxl writes formulas without cached values, so a viewer that does not
-    calculate would show empty cells; this fills them in.
-
-    Parameters
-    ----------
-    data
-        An .xlsx saved by openpyxl (formulas carry an empty ``<v/>``).
-    cached
-        (sheet title, coordinate) -> value: a number, bool, text or :data:`NA`.
-
-    Raises
-    ------
-    ValueError
-        If a formula cell has no registered value: every value must be visible
-        without recalculation.
-    """
-    src = zipfile.ZipFile(io.BytesIO(data))
-    wb_xml = src.read("xl/workbook.xml").decode("utf-8")
-    rels = src.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-    targets = dict(re.findall(r'<Relationship[^>]*Id="(rId\d+)"[^>]*Target="([^"]+)"', rels))
-    targets |= {
-        k: v for v, k in re.findall(r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="(rId\d+)"', rels)
-    }
-    sheet_file: dict[str, str] = {}
-    for name, rid in re.findall(r'<sheet name="([^"]*)" sheetId="\d+"[^>]*r:id="(rId\d+)"', wb_xml):
-        title = (
-            name.replace("&amp;", "&")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", '"')
-            .replace("&apos;", "'")
-        )
-        target = targets[rid].lstrip("/")
-        sheet_file[target if target.startswith("xl/") else "xl/" + target] = title
-    cell_re = re.compile(r'<c r="([A-Z]+\d+)"((?: [st]="[^"]*")*)><f>(.*?)</f><v\s*/></c>', re.S)
-    missing: list[str] = []
-
-    def fill(title: str) -> Any:
-        def sub(m: re.Match[str]) -> str:
-            key = (title, m.group(1))
-            if key not in cached:
-                missing.append(f"{title}!{m.group(1)}")
-                return m.group(0)
-            attrs = re.sub(r' t="[^"]*"', "", m.group(2))
-            t, v = _v_xml(cached[key])
-            return f'<c r="{m.group(1)}"{attrs}{t}><f>{m.group(3)}</f><v>{v}</v></c>'
-
-        return lambda body: cell_re.sub(sub, body.decode("utf-8")).encode("utf-8")
-
-    # One rewrite: the cached values and the normalising (fixed times, level 6).
-    out = _write_normalized(src, {name: fill(title) for name, title in sheet_file.items()})
-    if missing:
-        raise ValueError(f"formula cells without a cached value: {', '.join(missing[:10])}")
-    return out

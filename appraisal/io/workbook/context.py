@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
 
 from appraisal.case import Case, Component, Meta
 from appraisal.formatting import EXCEL_FORMATS
@@ -292,14 +291,14 @@ class WorkbookContext:
             sh.put(2, col, group, "head")
         sh.put(3, col, label, "head")
         sh.put(4, col, unit, "head")
-        for i in range(self.n):
-            if formulas is not None:
-                assert cached is not None
-                sh.formula(FIRST + i, col, formulas[i], float(cached[i]), fmt)
-            else:
-                assert values is not None
-                sh.put(FIRST + i, col, float(values[i]), style, fmt)
-        sh.ws.cell(row=3, column=col).alignment = Alignment(wrap_text=True)
+        if formulas is not None:
+            assert cached is not None
+            texts = [formulas[i] for i in range(self.n)]
+            sh.formula_column(col, FIRST, texts, _floats(cached, self.n), fmt)
+        else:
+            assert values is not None
+            sh.value_column(col, FIRST, _floats(values, self.n), style, fmt)
+        sh.style(sh.ws.cell(row=3, column=col), "wrap")
         return col
 
     def sum_columns(self, sh: SheetWriter, cols: Sequence[int]) -> list[str]:
@@ -309,3 +308,8 @@ class WorkbookContext:
     def copy_column(self, src: SheetWriter, col: int) -> list[str]:
         """Year by year, a reference to a column of another sheet."""
         return [src.ref(FIRST + i, col) for i in range(self.n)]
+
+
+def _floats(values: Sequence[float] | FloatArray, n: int) -> list[float]:
+    """The first ``n`` values as Python floats (what ``float(values[i])`` gives each)."""
+    return [float(values[i]) for i in range(n)]
