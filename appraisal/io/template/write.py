@@ -18,6 +18,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
 
 from appraisal.case import Case
+from appraisal.io.gcpause import gc_paused
 from appraisal.io.template.instructions import write_instructions
 from appraisal.io.template.layout import (
     FORMAT,
@@ -281,6 +282,7 @@ def _caps_from(data: dict[str, Any] | None) -> Callable[[Path, int], int]:
     return cap
 
 
+@gc_paused
 def template_bytes(case: Case | None = None, *, components: int = 3) -> bytes:
     """The input template as .xlsx bytes: blank, or filled from ``case``.
 

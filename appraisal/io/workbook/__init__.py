@@ -50,6 +50,7 @@ see above). Use :data:`STYLE` ``"input"``/``"calc"`` for the colour code.
 
 from __future__ import annotations
 
+from appraisal.io.gcpause import gc_paused
 from appraisal.io.workbook.abatement import write_abatement
 from appraisal.io.workbook.about import write_about
 from appraisal.io.workbook.assumptions import write_assumptions
@@ -108,6 +109,7 @@ STEPS = (
 )
 
 
+@gc_paused
 def render_workbook(result: AppraisalResult) -> bytes:
     """The appraisal workbook of a result, as deterministic .xlsx bytes.
 

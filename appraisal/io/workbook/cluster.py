@@ -17,6 +17,7 @@ from openpyxl.chart import LineChart, Reference, ScatterChart, Series
 from appraisal.cluster import ClusterResult
 from appraisal.formatting import EXCEL_FORMATS
 from appraisal.fund import Allocation
+from appraisal.io.gcpause import gc_paused
 from appraisal.io.workbook.fund import add_fund_sheets
 from appraisal.io.workbook.printing import finish_workbook
 from appraisal.io.xlsx_common import SheetWriter, workbook_bytes
@@ -45,6 +46,7 @@ def _on_time(meets: bool | None) -> str | None:
     return None if meets is None else ("yes" if meets else "no")
 
 
+@gc_paused
 def render_cluster_workbook(cr: ClusterResult, fund: Allocation | None = None) -> bytes:
     """The cluster: cities, trajectories (with a chart), peaks, MAC curve; optional fund sheet."""
     wb = Workbook()

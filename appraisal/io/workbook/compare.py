@@ -10,12 +10,14 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from appraisal.io.gcpause import gc_paused
 from appraisal.io.workbook.printing import finish_workbook
 from appraisal.io.xlsx_common import SheetWriter, workbook_bytes
 
 __all__ = ["render_compare_workbook"]
 
 
+@gc_paused
 def render_compare_workbook(sbs: Any, versions: Any = None) -> bytes:
     """The comparison: side by side, and for two versions the changed inputs and their effects."""
     wb = Workbook()

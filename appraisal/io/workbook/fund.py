@@ -13,6 +13,7 @@ from openpyxl.chart import BarChart, Reference
 
 from appraisal.formatting import EXCEL_FORMATS
 from appraisal.fund import Allocation
+from appraisal.io.gcpause import gc_paused
 from appraisal.io.mac_order import as_is, mac_order_rows
 from appraisal.io.workbook.printing import finish_workbook
 from appraisal.io.xlsx_common import SheetWriter, workbook_bytes
@@ -54,6 +55,7 @@ def add_fund_sheets(wb: Workbook, a: Allocation) -> None:
     sh2.ws.add_chart(chart, "E2")
 
 
+@gc_paused
 def render_fund_workbook(a: Allocation) -> bytes:
     """The fund allocation: projects, the two choices, the explanation and a chart."""
     wb = Workbook()

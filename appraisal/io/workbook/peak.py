@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
 from appraisal.formatting import EXCEL_FORMATS
+from appraisal.io.gcpause import gc_paused
 from appraisal.io.mac_order import as_is, mac_order_rows
 from appraisal.io.workbook.charts import year_lines
 from appraisal.io.workbook.printing import finish_workbook
@@ -97,6 +98,7 @@ def _trajectory(wb: Workbook, p: PeakPlan) -> None:
     year_lines(sh.ws, title, "tCO2e per year", lines, (2, len(rows) + 1), anchor)
 
 
+@gc_paused
 def render_peak_workbook(p: PeakPlan) -> bytes:
     """The peak plan: curve (with a chart), projects and peaks, trajectories (with a chart)."""
     wb = Workbook()
