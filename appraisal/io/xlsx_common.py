@@ -176,6 +176,24 @@ _style_array = array.array.__new__
 _quoted = functools.lru_cache(maxsize=256)(quote_sheet)
 
 
+def _bare_cell(ws: Any, row: int, col: int, style: Any, value: Any, data_type: str) -> Any:
+    """A cell put in ``ws`` as openpyxl 3.1's ``Cell.__init__`` and ``Worksheet._add_cell``
+    make it, less their per-cell calls (the caller has checked what they would check)."""
+    cell = _new_cell(Cell)
+    cell.parent = ws
+    cell._style = style
+    cell.row = row
+    cell.column = col
+    cell._value = value
+    cell._hyperlink = None
+    cell.data_type = data_type
+    cell._comment = None
+    ws._cells[(row, col)] = cell
+    if row > ws._current_row:
+        ws._current_row = row
+    return cell
+
+
 @functools.cache
 def _blank_name() -> dict[str, Any]:
     """The attributes of openpyxl's ``DefinedName()``, every field unset."""
@@ -292,20 +310,7 @@ class SheetWriter:
             return cell
         if not (self._fast and 0 < row <= _MAX_ROW and col > 0):
             return ws.cell(row=row, column=col)  # openpyxl's checks and errors
-        # openpyxl 3.1's Cell.__init__ and Worksheet._add_cell, less their calls
-        cell = _new_cell(Cell)
-        cell.parent = ws
-        cell._style = None
-        cell.row = row
-        cell.column = col
-        cell._value = None
-        cell._hyperlink = None
-        cell.data_type = "n"
-        cell._comment = None
-        ws._cells[(row, col)] = cell
-        if row > ws._current_row:
-            ws._current_row = row
-        return cell
+        return _bare_cell(ws, row, col, None, None, "n")
 
     def put(
         self,
@@ -383,21 +388,10 @@ class SheetWriter:
                 fresh = self._fresh(style, fmt)
                 continue
             # the cell as _cell makes it, valued and styled as formula() does
-            cell = _new_cell(Cell)
-            cell.parent = ws
-            cell._style = _style_array(StyleArray, "i", fresh)
-            cell.row = row
-            cell.column = col
-            cell._value = text
-            cell._hyperlink = None
-            cell.data_type = "f"
-            cell._comment = None
-            cells[(row, col)] = cell
+            _bare_cell(ws, row, col, _style_array(StyleArray, "i", fresh), text, "f")
             if type(value) is not float or value - value != 0.0:  # not a finite float
                 value = cached_value(value)
             out[(title, f"{letter}{row}")] = value
-            if row > ws._current_row:
-                ws._current_row = row
 
     def value_column(
         self, col: int, first: int, values: Sequence[float], style: str, fmt: str | None = None
@@ -412,18 +406,9 @@ class SheetWriter:
                 self.put(row, col, value, style, fmt)
                 fresh = self._fresh(style, fmt)
                 continue
-            cell = _new_cell(Cell)  # as formula_column
-            cell.parent = ws
-            cell._style = _style_array(StyleArray, "i", fresh)
-            cell.row = row
-            cell.column = col
-            cell._value = value if value - value == 0.0 else None  # NaN leaves it empty
-            cell._hyperlink = None
-            cell.data_type = "n"
-            cell._comment = None
-            cells[(row, col)] = cell
-            if row > ws._current_row:
-                ws._current_row = row
+            style_array = _style_array(StyleArray, "i", fresh)
+            empty_if_nan = value if value - value == 0.0 else None
+            _bare_cell(ws, row, col, style_array, empty_if_nan, "n")
 
     def _fresh(self, style: str, fmt: str | None) -> Any:
         """What a named style makes of a new cell's style array, once used; else None."""
