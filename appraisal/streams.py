@@ -83,6 +83,22 @@ class ComponentStreams:
     residual_value_financial: FloatArray | None = None
     remaining_life_years: int = 0
 
+    @property
+    def om_financial_average(self) -> float:
+        """Average financial O&M over the years that have some [money per year].
+
+        The O&M basis of the operating jobs (:mod:`appraisal.cobenefits`); 0 when
+        no year has O&M.
+
+        >>> import numpy as np
+        >>> z = np.zeros(4)
+        >>> om = np.array([0.0, 2.0, 4.0, 0.0])  # O&M in years 1 and 2: (2 + 4) / 2
+        >>> ComponentStreams(z, z, {}, z, om, z, z, z, {}).om_financial_average
+        3.0
+        """
+        op_years = self.operating_financial[self.operating_financial > 0]
+        return float(op_years.mean()) if op_years.size else 0.0
+
 
 def _cf(case: Case, category: str, default: float = 1.0) -> float:
     e = case.economic

@@ -213,8 +213,7 @@ def _component_result(
     )
     ghg["reduction"] = ghg["without_project"] - ghg["with_project"]
     pollutants = pd.DataFrame(s.pollutants_avoided, index=idx)
-    op_years = s.operating_financial[s.operating_financial > 0]
-    om_avg = float(op_years.mean()) if op_years.size else 0.0
+    om_avg = s.om_financial_average
     summary = _blocks(case, econ, fin, ghg, pollutants, jobs_capital(case, s), om_avg, wacc)
     cap = pd.DataFrame(s.capital_by_category, index=idx) if s.capital_by_category else None
     return ComponentResult(
@@ -323,7 +322,6 @@ def appraise(
     )
     # Jobs and co-benefits of the program count every component, not only earning ones.
     all_fin = _sum_streams(list(streams.values()), n)
-    op = all_fin.operating_financial[all_fin.operating_financial > 0]
     cob = _blocks(
         case,
         program.economic,
@@ -331,7 +329,7 @@ def appraise(
         program.ghg,
         program.pollutants,
         sum(c.summary["cobenefits"]["jobs_construction_capital"] for c in comps),
-        float(op.mean()) if op.size else 0.0,
+        all_fin.om_financial_average,
         wacc,
     )["cobenefits"]
     program.summary["cobenefits"] = cob

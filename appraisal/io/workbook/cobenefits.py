@@ -63,15 +63,13 @@ def write_cobenefits(ctx: WorkbookContext, result: AppraisalResult) -> None:
         # program's jobs count every component: result.all_streams)
         streams = comp.s if comp else result.all_streams
         assert streams is not None  # appraise() always sets it
-        om_vals = streams.operating_financial
-        pos = om_vals[om_vals > 0]
         mult = f"(1+{a['ind_applied']}+{a['indu_applied']})"
         pv = (comp.cells if comp else ctx.prog_cells)["economic.pv_pollutant_value"]
         f: dict[str, tuple[str, Any]] = {
             cap_key: (_jobs_capital(ctx, comp, cap_rng, row), None),
             "om": (
                 f'IF(COUNTIF({om_rng},">0")=0,0,AVERAGEIF({om_rng},">0"))',
-                float(pos.mean()) if pos.size else 0.0,
+                streams.om_financial_average,
             ),
             "cobenefits.jobs_construction_direct": (
                 f"B{row}*{a['usd_m']}*{a['jobs_c']}*{a['local']}",
