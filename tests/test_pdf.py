@@ -284,6 +284,14 @@ def test_section_8_from_the_engine(xiangtan_result: Any, tmp_path: Path) -> None
         assert _has(text, fmt.money(risk.summary[key])), key
     for caption in ("Tornado", "Distribution of the ENPV", "S-curve"):
         assert caption in text
+    # The drivers and the inputs in words: the case schema's labels of the sensitivity
+    # changes of the same name (data/case_schema.toml, sensitivity.tests[].carbon_price
+    # "Change in carbon value", .operating "Change in O&M cost", .delay_years "Delay of
+    # benefits (years)"), not the codes of cases/xiangtan's [[risk.variables]].
+    drivers = text.split("What drives the ENPV")[1].split("9. Checks and caveats")[0]
+    for words in ("Carbon value", "O&M cost", "Capital cost", "Delay of benefits"):
+        assert words in drivers, words
+    assert "carbon_price" not in drivers and "operating" not in drivers
     done = _run(_tool("pdftoppm"), "-png", "-r", "20", str(path), str(tmp_path / "p"))
     assert done.returncode == 0 and done.stderr == ""
     assert render_pdf(result) == path.read_bytes()
@@ -303,6 +311,16 @@ def test_words_not_codes_and_headers_whole(xiangtan_text: str, xiangtan_result: 
     cp = s["carbon_price"]
     assert cp["description"].split(":")[0] in xiangtan_text
     assert f"{cp['path']}: {cp['description']}" not in xiangtan_text
+    # Each compared path by the words of its data file, data/carbon_paths/<id>.toml
+    # (its description up to the colon), never by its id ("us-epa-2023-2.0" was).
+    from appraisal.carbon import carbon_paths
+
+    words = " ".join(xiangtan_text.split())  # a long name wraps in its cell
+    assert len(s["carbon"]["paths"]) == 4  # cases/xiangtan: carbon_paths_compared
+    for row in s["carbon"]["paths"]:
+        assert carbon_paths()[row["path"]].description.split(":")[0] in words, row["path"]
+        assert row["path"] not in xiangtan_text, row["path"]
+    assert f"times the chosen carbon path ({cp['description'].split(':')[0]})" in words
     earning = sum(c["financial"]["revenue_earning"] for c in s["components"])
     assert f"{earning} of {len(s['components'])}" in xiangtan_text
     lines = xiangtan_text.splitlines()

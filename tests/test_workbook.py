@@ -351,3 +351,33 @@ def test_inputs_and_calculations_look_different() -> None:
     assert enpv.data_type == "f" and enpv.fill.fgColor.rgb in ("00000000", None)
     assert rate.number_format == "0.00%" and enpv.number_format == "#,##0.00"
     assert wb["Economic cash flows"].freeze_panes == "B6"
+
+
+def test_checks_sheet_shows_words_and_true_false(xiangtan_result: AppraisalResult) -> None:
+    # The Checks sheet of the Xiangtan workbook: the findings named as the PDF names
+    # them (appraisal.checks.check_label); each Passes cell a boolean in the format
+    # LibreOffice itself writes for its BOOLEAN format, '"TRUE";"TRUE";"FALSE"'
+    # (without it LibreOffice shows the cached value as 1); the master check a plain
+    # boolean under them (test_master_check_passes_after_recalculation reads it back
+    # from LibreOffice); the messages in the text column, not the limits' column.
+    from appraisal.checks import check_label
+    from appraisal.io.workbook.checks import PASSES_FORMAT
+
+    wb = openpyxl.load_workbook(io.BytesIO(render_workbook(xiangtan_result)))
+    ws = wb["Checks"]
+    column_a = [c.value for c in ws["A"]]
+    assert xiangtan_result.checks  # cases/xiangtan: a life cut at the horizon
+    for chk in xiangtan_result.checks:
+        assert check_label(chk.code) in column_a, chk.code
+        assert chk.code not in column_a, chk.code
+    head = column_a.index("Check") + 1
+    assert [c.value for c in ws[head]] == ["Check", "Passes", "What it checks", "Value", "Limit"]
+    _, coord = next(iter(wb.defined_names["checks_all_pass"].destinations))
+    master = ws[coord.replace("$", "")]
+    assert master.column_letter == "B" and master.value.startswith("=AND(B")
+    passes = [ws.cell(row=r, column=2) for r in range(head + 1, master.row - 1)]
+    assert len(passes) == 2  # the real-rate check and, with an EIRR, the NPV at it
+    assert all(c.data_type == "f" and c.number_format == PASSES_FORMAT for c in passes)
+    assert master.number_format == "General"
+    # "15.00%" and "1.0E-04" in 10-point Arial are about 35 pt: under 10 characters
+    assert ws.column_dimensions["E"].width < 10 < ws.column_dimensions["C"].width

@@ -3,7 +3,8 @@
 :func:`inputs_table`: each uncertain input's distribution, parameters and source
 (the JSON ``risk.variables``). :func:`drivers_flowables`: what drives the ENPV's
 spread, a table and a bar chart of ``result.risk.drivers`` (rank correlation with
-the ENPV, share of its variance). Nothing is recomputed.
+the ENPV, share of its variance). Nothing is recomputed. Both name an input in
+words (:func:`input_words`), not by its code in the case file.
 """
 
 from __future__ import annotations
@@ -17,13 +18,39 @@ from appraisal import formatting as fmt
 from appraisal.io.pdf import layout
 from appraisal.io.pdf.drawing import Plot, fit_text, new_drawing, rich_string
 from appraisal.io.pdf.styles import BLUE, GREY, LIGHT, RED, p
+from appraisal.schema import field_by_key
+from appraisal.uncertainty.streams import DELAY, SCALE_VARIABLES
 
 if TYPE_CHECKING:
     from appraisal.uncertainty import RiskResult
 
-__all__ = ["drivers_flowables", "inputs_table"]
+__all__ = ["drivers_flowables", "input_words", "inputs_table"]
 
 _PARAMS = ("min", "mode", "max", "mean", "sd")
+# An uncertain input acts on what the sensitivity test's change of the same name acts
+# on (appraisal.uncertainty.streams.Target); the case schema labels those changes.
+_TEST_FIELD = {**{v: v for v in SCALE_VARIABLES}, DELAY: "delay_years"}
+
+
+def input_words(label: str) -> str:
+    """An uncertain input in words: ``[component:]name`` as a reader says it.
+
+    A variable of the engine takes its sensitivity change's label in the case
+    schema, less "Change in"; a benefit stream its name with spaces; a
+    component's input ends with the component's id.
+
+    >>> input_words("carbon_price"), input_words("bus:delay"), input_words("time_savings")
+    ('Carbon value', 'Delay of benefits (years), bus', 'Time savings (benefit)')
+    """
+    component, _, name = label.rpartition(":")
+    key = _TEST_FIELD.get(name)
+    field = field_by_key().get(f"sensitivity.tests[].{key}") if key else None
+    if field is not None and field.label:
+        words = field.label.removeprefix("Change in ")
+    else:
+        words = f"{name.replace('_', ' ')} (benefit)"
+    words = words[:1].upper() + words[1:]
+    return f"{words}, {component}" if component else words
 
 
 def inputs_table(variables: list[dict[str, Any]], n: layout.Numbering) -> list[Flowable]:
@@ -31,7 +58,8 @@ def inputs_table(variables: list[dict[str, Any]], n: layout.Numbering) -> list[F
     rows = []
     for v in variables:
         params = ", ".join(f"{k} {layout.given(float(v[k]))}" for k in _PARAMS if k in v)
-        rows.append([str(v.get("id", v.get("name", ""))), str(v["distribution"]), params,
+        name = input_words(str(v.get("id", v.get("name", ""))))
+        rows.append([name, str(v["distribution"]), params,
                      str(v.get("source", "")) or "(no source given)"])  # fmt: skip
     t = layout.table(
         ["Input", "Distribution", "Parameters", "Source"],
@@ -55,7 +83,7 @@ def drivers_flowables(risk: RiskResult, n: layout.Numbering) -> list[Flowable]:
     t = layout.frame_table(
         drivers,
         [
-            ("variable", "Input", 140, str),
+            ("variable", "Input", 140, lambda v: input_words(str(v))),
             ("rank_correlation", "Rank correlation with ENPV", 100, fmt.ratio),
             ("variance_share", "Share of ENPV variance", 100, fmt.rate),
             ("standardised_coefficient", "Standardised coefficient", 100, fmt.ratio),
@@ -73,7 +101,7 @@ def drivers_flowables(risk: RiskResult, n: layout.Numbering) -> list[Flowable]:
         )
     ]
     story += layout.captioned(f"{n.table()}: What drives the ENPV", t)
-    names = [str(v) for v in drivers["variable"]]
+    names = [input_words(str(v)) for v in drivers["variable"]]
     shares = [layout.num(v) or 0.0 for v in drivers["variance_share"]]
     signs = [layout.num(v) or 0.0 for v in drivers["standardised_coefficient"]]
     story.append(

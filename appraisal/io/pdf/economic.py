@@ -10,6 +10,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable
 
 from appraisal import formatting as fmt
+from appraisal.carbon import carbon_paths
 from appraisal.io.pdf import charts, layout
 from appraisal.io.pdf.styles import p
 from appraisal.result import AppraisalResult
@@ -129,7 +130,7 @@ def _carbon_paths(result: AppraisalResult, n: layout.Numbering) -> list[Flowable
     meta, s = result.case.meta, result.summary
     rows = [
         [
-            r["path"],
+            _path_name(r["path"]),
             r["currency"],
             str(r["path_price_year"]),
             fmt.format_value("ratio4", r["exchange_rate"]),
@@ -145,7 +146,7 @@ def _carbon_paths(result: AppraisalResult, n: layout.Numbering) -> list[Flowable
         t = layout.table(
             ["Carbon path", "Currency", "Price year", "Exchange rate", "Deflator", "ENPV", "EIRR"],
             rows,
-            [92, 44, 44, 58, 70, 62, 48],
+            [190, 40, 36, 50, 70, 52, 42],
         )
         story += layout.captioned(
             f"{n.table()}: The program with each carbon path compared ({meta.money})",
@@ -156,10 +157,11 @@ def _carbon_paths(result: AppraisalResult, n: layout.Numbering) -> list[Flowable
         )
     e = s["economic"]
     m = e["carbon_switching_multiple"]
+    chosen = s["carbon_price"]
     story.append(
         p(
             f"The ENPV with carbon is zero at {fmt.ratio(m)} times the chosen carbon path "
-            f"({s['carbon_price']['path']})."
+            f"({_short(chosen['description']) or chosen['path']})."
             if m is not None
             else f"No multiple of the chosen carbon path makes the ENPV zero: "
             f"{e['carbon_switching_multiple_reason']}.",
@@ -167,6 +169,22 @@ def _carbon_paths(result: AppraisalResult, n: layout.Numbering) -> list[Flowable
         )
     )
     return story
+
+
+def _short(description: str) -> str:
+    """A path's name in words: its description up to the colon that starts its values."""
+    return description.partition(":")[0].strip()
+
+
+def _path_name(path: str) -> str:
+    """The name a reader knows a compared path by (its id when it has no description).
+
+    ``carbon.paths`` of the summary carries only the id; the words are the path's
+    own data file (``data/carbon_paths/<id>.toml``, as the chosen path's
+    ``carbon_price.description``), read through :func:`appraisal.carbon.carbon_paths`.
+    """
+    known = carbon_paths().get(path)
+    return (_short(known.description) if known is not None else "") or path
 
 
 def _residual_text(result: AppraisalResult) -> str:
