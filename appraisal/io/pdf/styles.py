@@ -91,6 +91,20 @@ def styles() -> dict[str, ParagraphStyle]:
 _NO_ROOM = (0, 0x7FFFFFFF)  # what Paragraph.wrap answers for a width it cannot use
 
 
+# Parsed paragraph markup by (markup, style, bullet, cleaner): Para._setup. A style is
+# keyed by identity: the annex's styles (styles()) are made once and never changed.
+_PARSED: dict[tuple[Any, ...], tuple[str, ParagraphStyle, list[Any], Any]] = {}
+# A fresh paragraph's wrap by (its _PARSED key, width): Para.wrap.
+_FIRST_WRAP: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_CACHE_MAX = 4096  # entries; a cache is emptied when full (a long-lived worker stays bounded)
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(cache) >= _CACHE_MAX:
+        cache.clear()
+    cache[key] = value
+
+
 class Para(Paragraph):
     """A reportlab Paragraph that does not break its lines again at the width it just used.
 
@@ -101,19 +115,65 @@ class Para(Paragraph):
     and given again; another width breaks anew, as Paragraph does (reportlab
     keeps words it split at a narrower width). Same lines, same bytes; about a
     fifth of the annex's rendering time.
+
+    Tables also repeat the same cell texts (years, labels, headers) in every
+    section and every case: each distinct (markup, style, bullet) is parsed once
+    per process (:meth:`_setup`), and the lines of its first wrap at a width are
+    shared by the paragraphs of that text wrapped first at that width, where
+    reportlab gives them as one list of lines (one font throughout: ``kind`` 0).
     """
 
     _memo: tuple[float, tuple[Any, ...]] | None = None
+    _key: tuple[Any, ...] | None = None  # the parse's key, for a paragraph made from markup
+    text: str  # (set by Paragraph._setup, as are the next three)
+    style: ParagraphStyle
+    frags: list[Any]
+    bulletText: Any
+
+    def _setup(self, text: str, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
+        """Paragraph's set-up, parsing each distinct (markup, style, bullet) once per process.
+
+        A table repeats the same cell texts (years, labels, headers) in every
+        section, and parsing the markup is a third of a cell paragraph's cost.
+        The parse is a pure function of the markup and the style; each paragraph
+        gets its own copies of the parsed fragments (reportlab clones them before
+        changing them, and so would a fresh parse), so the paragraphs stay
+        independent.
+        """
+        if frags is not None:  # a part of a split paragraph: its own fragments
+            super()._setup(text, style, bulletText, frags, cleaner)
+            return
+        key = (text, style, bulletText, cleaner)
+        parsed = _PARSED.get(key)
+        if parsed is None:
+            super()._setup(text, style, bulletText, None, cleaner)
+            parsed = (self.text, self.style, [f.clone() for f in self.frags], self.bulletText)
+            _remember(_PARSED, key, parsed)
+        else:
+            self.text, self.style, frags, self.bulletText = parsed
+            self.frags = [f.clone() for f in frags]
+            self.debug = 0
+        self._key = key
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         memo = self._memo
         if memo is not None and memo[0] == availWidth:
             self.width, self.height, self._wrapWidths, self._width_max, self.blPara = memo[1]
             return self.width, self.height
+        first = None if memo is not None or self._key is None else (self._key, availWidth)
+        shared = None if first is None else _FIRST_WRAP.get(first)
+        if shared is not None:  # the lines a fresh paragraph of this text gets at this width
+            state, self._splitLongWordCount, self._hyphenations = shared
+            self.width, self.height, self._wrapWidths, self._width_max, self.blPara = state
+            self._memo = (availWidth, state)
+            return self.width, self.height
         out = super().wrap(availWidth, availHeight)
         if out != _NO_ROOM:  # a width too narrow for anything: Paragraph keeps no lines
             state = (self.width, self.height, self._wrapWidths, self._width_max, self.blPara)
             self._memo = (availWidth, state)
+            if first is not None and self.blPara.kind == 0:  # (kind 1 rewrites self.frags)
+                counts = (self._splitLongWordCount, self._hyphenations)
+                _remember(_FIRST_WRAP, first, (state, *counts))
         return out
 
 
