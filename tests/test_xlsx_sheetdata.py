@@ -28,7 +28,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.formula import ArrayFormula
 
-from appraisal.io import xlsx_common, xlsx_sheetdata
+from appraisal.io import xlsx_common, xlsx_dimensions, xlsx_sheetdata
 from appraisal.io.xlsx_common import SheetWriter, WorkbookNames, workbook_bytes
 
 NUMBERS: list[Any] = [
@@ -229,3 +229,52 @@ def test_sheet_writer_refuses_what_openpyxl_refuses() -> None:
         sh.formula(1, 2, '"\x01"', 0.0)
     with pytest.raises(ValueError, match="at least 1"):
         sh.put(0, 1, 1.0)
+
+
+def _columns(fast: bool) -> Workbook:
+    """Columns and rows of every kind, sized by :mod:`.xlsx_dimensions` or by openpyxl."""
+    wb = Workbook()
+    ws = wb.active
+    other = wb.create_sheet("Other")
+    widths: list[tuple[str, Any]] = [("C", 12.25), ("A", 44), ("AB", 7.5), ("C", 9.0)]
+    widths += [("B", np.float64(3.25)), ("D", True), ("E", 0.0)]
+    heights: list[tuple[int, Any]] = [(3, 26.0), (7, 13.0), (3, 39.0), (9, 15)]
+    heights += [(11, np.float64(20.5)), (12, 0.0)]  # E and row 12: no width, no height
+    for letter, width in widths:
+        if fast:
+            xlsx_dimensions.set_width(ws, letter, width)
+        else:
+            ws.column_dimensions[letter].width = width
+    for row, height in heights:
+        if fast:
+            xlsx_dimensions.set_height(ws, row, height)
+        else:
+            ws.row_dimensions[row].height = height
+    ws["A1"] = 1.0
+    ws.column_dimensions["F"].font = Font(bold=True)  # a styled column
+    ws.column_dimensions["G"].hidden = True
+    ws.column_dimensions["H"].bestFit = True
+    ws.column_dimensions["K"]  # made, never set: the default width
+    ws.column_dimensions.group("M", "O", outline_level=2, hidden=True)
+    ws.row_dimensions[5].font = Font(italic=True)  # a styled row
+    for letter in ("B", "A"):  # a sheet whose columns get no width
+        other.column_dimensions[letter]
+    return wb
+
+
+def test_columns_and_row_heights_are_set_and_written_as_openpyxl_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the source of truth: openpyxl's own assignments and writer (3.1)
+    fast, slow = _columns(True), _columns(False)
+    for a, b in zip(fast.worksheets, slow.worksheets, strict=True):
+        for holder_a, holder_b in (
+            (a.column_dimensions, b.column_dimensions),
+            (a.row_dimensions, b.row_dimensions),
+        ):
+            assert list(holder_a) == list(holder_b)
+            for key in holder_b:
+                assert holder_a[key].__dict__ == holder_b[key].__dict__
+                assert type(holder_a[key]) is type(holder_b[key])
+    _both(lambda: (_columns(True), None), monkeypatch)
+    _both(lambda: (_columns(False), None), monkeypatch)

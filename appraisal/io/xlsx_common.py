@@ -57,6 +57,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from appraisal.io import xlsx_sheetdata
+from appraisal.io.xlsx_dimensions import set_width
 from appraisal.io.xlsx_save import (
     FIXED_TIME,
     NA,
@@ -471,7 +472,7 @@ class SheetWriter:
     def width(self, col: int | str, width: float) -> None:
         """The width of one column (a number or a letter)."""
         letter = get_column_letter(col) if isinstance(col, int) else col
-        self.ws.column_dimensions[letter].width = width
+        set_width(self.ws, letter, width)
 
     def widths(self, first: float, others: float, n: int) -> None:
         """Column A ``first`` wide, columns B to the ``n``-th ``others`` wide."""

@@ -57,21 +57,63 @@ def _stamp_core(body: bytes) -> bytes:
     return text.encode("utf-8")
 
 
-def _write_normalized(src: zipfile.ZipFile, change: Mapping[str, Any] | None = None) -> bytes:
-    """The entries of ``src``, in order, zipped reproducibly; ``change[name](body)`` applied.
+class _Entries:
+    """The entries openpyxl's writer puts in a zip archive, kept in memory in order.
+
+    What the writer asks of a ``zipfile.ZipFile`` (``writestr``, ``write``,
+    ``namelist``, ``close``), without building the uncompressed zip that would
+    only be read back to be deflated. As in a zip, a name written twice is listed
+    twice and reads as its last body.
+    """
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.bodies: dict[str, bytes] = {}
+
+    def writestr(self, name: Any, data: str | bytes, *args: Any, **kwargs: Any) -> None:
+        name = (
+            getattr(name, "filename", None) or zipfile.ZipInfo(name).filename
+        )  # as a zip names it
+        self.names.append(name)
+        self.bodies[name] = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+    def write(self, filename: str, arcname: str | None = None, *args: Any, **kwargs: Any) -> None:
+        with open(filename, "rb") as f:
+            self.writestr(arcname if arcname is not None else filename, f.read())
+
+    def namelist(self) -> list[str]:
+        return list(self.names)
+
+    def close(self) -> None:
+        pass
+
+    def entries(self) -> list[tuple[str, bytes]]:
+        """(name, body) of each entry, in order, as reading the zip back would give."""
+        return [(name, self.bodies[name]) for name in self.names]
+
+
+def _zip_entries(data: bytes) -> list[tuple[str, bytes]]:
+    """(name, body) of each entry of a zip, in order."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    return [(info.filename, src.read(info.filename)) for info in src.infolist()]
+
+
+def _write_normalized(
+    src: list[tuple[str, bytes]], change: Mapping[str, Any] | None = None
+) -> bytes:
+    """The entries ``src`` (name, body) zipped reproducibly, ``change[name](body)`` applied.
 
     Every entry gets a fixed timestamp and permissions and is deflated at level 6;
     ``docProps/core.xml`` gets fixed times.
     """
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
+        for filename, body in src:
+            if filename == "docProps/core.xml":
                 body = _stamp_core(body)
-            if change is not None and info.filename in change:
-                body = change[info.filename](body)
-            zi = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            if change is not None and filename in change:
+                body = change[filename](body)
+            zi = zipfile.ZipInfo(filename, date_time=_ZIP_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
             dst.writestr(zi, body, compresslevel=6)
@@ -84,7 +126,7 @@ def normalize_xlsx_bytes(data: bytes) -> bytes:
     Every zip entry gets a fixed timestamp and permissions, entries keep their
     order, and the created/modified times in ``docProps/core.xml`` are fixed.
     """
-    return _write_normalized(zipfile.ZipFile(io.BytesIO(data)))
+    return _write_normalized(_zip_entries(data))
 
 
 def workbook_bytes(wb: Any, cached: dict[tuple[str, str], Any] | None = None) -> bytes:
@@ -105,15 +147,18 @@ def workbook_bytes(wb: Any, cached: dict[tuple[str, str], Any] | None = None) ->
     if wb.read_only or wb.write_only:  # openpyxl's own checks and steps for these
         wb.save(buf)
     elif xlsx_sheetdata.fast_writer_available():  # openpyxl's bytes, faster
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-            done = xlsx_sheetdata.write_package(wb, archive, cached, _v_xml)
+        entries = _Entries()  # the entries, not an uncompressed zip read back
+        done = xlsx_sheetdata.write_package(wb, entries, cached, _v_xml)
+        if cached is not None:
+            return _add_cached_values(entries.entries(), cached, done)
+        return _write_normalized(entries.entries())
     else:
         from openpyxl.writer.excel import ExcelWriter
 
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
             ExcelWriter(wb, archive).save()
     if cached is not None:
-        return _add_cached_values(buf.getvalue(), cached, done)
+        return _add_cached_values(_zip_entries(buf.getvalue()), cached, done)
     return normalize_xlsx_bytes(buf.getvalue())
 
 
@@ -150,14 +195,16 @@ def add_cached_values(data: bytes, cached: dict[tuple[str, str], Any]) -> bytes:
         If a formula cell has no registered value: every value must be visible
         without recalculation.
     """
-    return _add_cached_values(data, cached, set())
+    return _add_cached_values(_zip_entries(data), cached, set())
 
 
-def _add_cached_values(data: bytes, cached: Mapping[tuple[str, str], Any], done: set[str]) -> bytes:
-    """:func:`add_cached_values`, passing over the sheets (archive names) in ``done``."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    wb_xml = src.read("xl/workbook.xml").decode("utf-8")
-    rels = src.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+def _add_cached_values(
+    src: list[tuple[str, bytes]], cached: Mapping[tuple[str, str], Any], done: set[str]
+) -> bytes:
+    """:func:`add_cached_values` on the entries ``src``, passing over the sheets in ``done``."""
+    body_of = dict(src)  # the last body of each name, as a zip reads
+    wb_xml = body_of["xl/workbook.xml"].decode("utf-8")
+    rels = body_of["xl/_rels/workbook.xml.rels"].decode("utf-8")
     targets = dict(re.findall(r'<Relationship[^>]*Id="(rId\d+)"[^>]*Target="([^"]+)"', rels))
     targets |= {
         k: v for v, k in re.findall(r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="(rId\d+)"', rels)

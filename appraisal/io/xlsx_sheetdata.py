@@ -5,9 +5,10 @@ et_xmlfile's pure-Python incremental writer (about ten Python calls and a dozen
 dictionaries a cell). A 200-component appraisal workbook has some 240,000 cells,
 and that writer was a third of the time it took. :func:`write_package` does what
 ``openpyxl.writer.excel.ExcelWriter(wb, archive).save()`` does, except that the
-``<sheetData>`` element of every worksheet is formatted here with plain strings,
-and each sheet is written to memory rather than to a temporary file. Everything
-else in the file (the rest of each sheet, styles, names, charts) is openpyxl's.
+``<sheetData>`` element of every worksheet is formatted here with plain strings
+(and ``<cols>`` by :func:`appraisal.io.xlsx_dimensions.cols_xml`), and each sheet
+is written to memory rather than to a temporary file. Everything else in the file
+(the rest of each sheet, styles, names, charts) is openpyxl's.
 
 What it reproduces: openpyxl 3.1 (checked on 3.1.5) writing through et_xmlfile
 (openpyxl without lxml), whose output for one row is::
@@ -44,6 +45,8 @@ import functools
 import io
 from collections.abc import Callable, Mapping
 from typing import Any
+
+from appraisal.io.xlsx_dimensions import cols_xml
 
 __all__ = ["OPENPYXL_SERIES", "fast_writer_available", "write_package"]
 
@@ -113,6 +116,16 @@ def write_package(
 
     class _SheetWriter(WorksheetWriter):
         complete = True
+
+        def write_cols(self) -> None:
+            xf = self.xf.send(True)
+            write = getattr(xf, "_file", None)
+            text = cols_xml(self.ws) if callable(write) else None
+            self.xf.send(None)
+            if text is None or write is None:  # unusual columns: openpyxl's own writer
+                super().write_cols()
+            elif text:
+                write(text)
 
         def write_rows(self) -> None:
             xf = self.xf.send(True)

@@ -38,6 +38,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from appraisal.io.xlsx_common import NA
+from appraisal.io.xlsx_dimensions import set_height, set_width
 
 __all__ = [
     "FONT_SIZE",
@@ -305,7 +306,7 @@ def fit_columns(ws: Worksheet, cached: dict[tuple[str, str], Any], page: float) 
     for c in range(1, last_col + 1):
         cap_pts = column_points(MAX_WIDTH if c == 1 else MAX_OTHER_WIDTH) - PAD_POINTS
         width[c] = max(MIN_WIDTH, _chars(min(need.get(c, 0.0), cap_pts) + PAD_POINTS))
-        ws.column_dimensions[get_column_letter(c)].width = width[c]
+        set_width(ws, get_column_letter(c), width[c])
     # wrap what does not fit; rows as tall as their lines
     height: dict[int, float] = {}
     for r, c, cell, text in texts:
@@ -324,7 +325,7 @@ def fit_columns(ws: Worksheet, cached: dict[tuple[str, str], Any], page: float) 
         if n > 1 or size > FONT_SIZE:
             height[r] = max(height.get(r, LINE_POINTS), n * line_pts)
     for r, h in height.items():
-        ws.row_dimensions[r].height = round(h, 2)
+        set_height(ws, r, round(h, 2))
         if h > LINE_POINTS and r > head_rows:  # a tall row reads from its top line
             for c in range(1, last_col + 1):
                 cell = cells.get((r, c))
