@@ -146,3 +146,34 @@ def test_average_ranks_equal_scipy_rankdata():
     np.testing.assert_array_equal(_ranks(x), rankdata(x, axis=0))
     v = rng.integers(0, 3, size=50).astype(float)
     np.testing.assert_array_equal(_ranks(v), rankdata(v))
+
+
+@pytest.mark.parametrize(
+    ("n", "ties"), [(2, False), (1001, True), (100_000, False), (100_000, True)]
+)
+def test_rank_pearson_is_exact(n: int, ties: bool) -> None:
+    # Independent reference: exact integer arithmetic. Twice a centred rank is an
+    # integer, so the three dot products are exact sums of integers / 4; the correlation
+    # is then one division of those exact values (what np.dot gave before, in any order).
+    import math
+
+    from appraisal.uncertainty.drivers import _pearson, _ranks
+
+    rng = np.random.default_rng(n)
+    x = rng.normal(size=(n, 2))
+    if ties:
+        x = np.round(x * 3.0)
+    r = _ranks(x)
+    twice = [[int(2 * v) - (n + 1) for v in r[:, j]] for j in range(2)]
+    aa, bb, ab = (
+        sum(p * q for p, q in zip(u, w, strict=True))
+        for u, w in ((twice[0], twice[0]), (twice[1], twice[1]), (twice[0], twice[1]))
+    )
+    expected = (ab / 4.0) / float(math.sqrt((aa / 4.0) * (bb / 4.0)))
+    assert _pearson(r[:, 0], r[:, 1]) == expected
+    assert expected == float(np.dot(r[:, 0] - r[:, 0].mean(), r[:, 1] - r[:, 1].mean())) / float(
+        np.sqrt(
+            np.dot(r[:, 0] - r[:, 0].mean(), r[:, 0] - r[:, 0].mean())
+            * np.dot(r[:, 1] - r[:, 1].mean(), r[:, 1] - r[:, 1].mean())
+        )
+    )

@@ -105,6 +105,53 @@ def test_parts_written_into_reused_memory_are_the_same_bits() -> None:
     assert carbon.tolist() == [[0.0] * 3] * 2
 
 
+def test_parts_by_year_are_the_transposed_bits() -> None:
+    # Reference: parts() with the draws along the rows (the layout the risk run used
+    # before); by year, into a buffer full of NaN, every value is the same bits.
+    streams = _xiangtan_streams()
+    targets = [Target("capital"), Target("delay"), Target("benefits"), Target("carbon_price")]
+    model = GroupModel(streams, targets)
+    rng = np.random.default_rng(5)
+    n = 777
+    values = np.column_stack(
+        [
+            rng.uniform(0.8, 1.5, n),
+            np.concatenate([rng.uniform(0.0, 30.0, n - 3), [0.0, 2.0, 25.0]]),
+            rng.uniform(0.5, 1.1, n),
+            rng.lognormal(0.0, 0.3, n),
+        ]
+    )
+    expected = model.parts(values)
+    work = np.full((3, model.n_years, n), np.nan)
+    got = model.parts(values, work, columns=True)
+    for e, g, w in zip(expected, got, work[:2], strict=True):
+        assert np.array_equal(_bits(e.T), _bits(g)) and np.shares_memory(g, w)
+
+
+def test_irr_of_a_block_given_both_layouts_is_irr() -> None:
+    # Reference: irr() itself on the same streams: conventional, reversed (inflows
+    # first), no sign change, several sign changes, roots near -99% and 1000%, zeros.
+    from appraisal.finance import _irr_transposed
+
+    rng = np.random.default_rng(6)
+    m, t = 3000, 25
+    v = np.column_stack([-rng.uniform(50, 150, m), rng.uniform(0, 30, (m, t - 1))])
+    v[::7] *= -1.0
+    v[1::11, 5] = -400.0
+    v[2::13] = np.abs(v[2::13])
+    v[3::17, 1:] *= 1e-3
+    v[4::19, 1:] *= 50.0
+    v[5::23] = 0.0
+    expected = irr(v, chunk_size=8192)
+    vt = np.ascontiguousarray(v.T)
+    got = _irr_transposed(v, vt)
+    assert np.array_equal(_bits(expected), _bits(got))
+    bad = v.copy()
+    bad[9, 4] = np.nan
+    with pytest.raises(ValueError, match="row 9, year index 4"):
+        _irr_transposed(bad, np.ascontiguousarray(bad.T))
+
+
 # ------------------------------------------------------------------ the whole run
 def _serial(
     streams: EconomicStreams, variables: Any, correlations: Any, draws: int, seed: int

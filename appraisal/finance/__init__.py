@@ -27,9 +27,11 @@ from __future__ import annotations
 
 from appraisal.finance.cost_of_capital import wacc, wacc_table
 
-# _BLOCK is private, re-exported for appraisal.uncertainty (the IRR block size it shares).
+# _BLOCK and _irr_transposed are private, re-exported for appraisal.uncertainty (the IRR
+# block size it shares, and the IRR of a block it holds in both layouts).
 from appraisal.finance.internal_rate import _BLOCK as _BLOCK
 from appraisal.finance.internal_rate import IrrResult, irr, irr_detail
+from appraisal.finance.internal_rate import _irr_transposed as _irr_transposed
 from appraisal.finance.loans import dscr, loan_schedule
 from appraisal.finance.rates import mirr, npv
 from appraisal.finance.roots import irr_roots

@@ -54,17 +54,24 @@ class IrrResult:
 
 
 def _irr_block(
-    v: FloatArray, low: float, high: float, buffer: FloatArray | None = None
+    v: FloatArray,
+    low: float,
+    high: float,
+    buffer: FloatArray | None = None,
+    transposed: FloatArray | None = None,
 ) -> FloatArray:
     """IRR of each row of ``v`` (m, T): the root when exactly one lies in range, else NaN.
 
-    ``buffer``, at least (T, m), receives the transposed flows (reused across blocks).
+    ``buffer``, at least (T, m), receives the transposed flows (reused across blocks);
+    or ``transposed``, (T, m), already holds them (and is modified in place).
     """
     m, t = v.shape
     out = np.full(m, np.nan)
     if t < 2:
         return out
-    if buffer is None:
+    if transposed is not None:
+        vt = transposed
+    elif buffer is None:
         vt = v.T.copy()
     else:  # (years, streams), private: modified in place below
         vt = buffer[:, :m]
@@ -222,6 +229,21 @@ def irr(
             _check_finite(v)  # re-raise with the row numbered in the whole array
             raise
     return out
+
+
+def _irr_transposed(v: FloatArray, vt: FloatArray) -> FloatArray:
+    """``irr(v)`` for 2-D ``v`` of at most ``_BLOCK`` rows, given ``vt`` = ``v.T`` too.
+
+    The same figures, bit for bit, without :func:`irr`'s transposing copy: for a caller
+    that builds its streams with the years along the rows (``vt``, (T, m), any row
+    stride; overwritten) and copies them to ``v`` itself ((m, T), C-contiguous, not
+    modified). The default range; the same errors as :func:`irr`.
+    """
+    try:
+        return _irr_block(v, -0.99, 10.0, transposed=vt)
+    except ValueError:
+        _check_finite(v)  # re-raise with the row numbered
+        raise
 
 
 def irr_detail(values: npt.ArrayLike, *, low: float = -0.99, high: float = 10.0) -> IrrResult:

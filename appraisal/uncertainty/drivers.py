@@ -65,10 +65,19 @@ def _ranks(x: FloatArray) -> FloatArray:
 
 
 def _pearson(a: FloatArray, b: FloatArray) -> float | None:
+    """Pearson correlation of two rank vectors (at most ``RANK_SAMPLE`` long).
+
+    Ranks are half-integers with mean (n + 1) / 2, so the deviations (half-integers),
+    their products (quarters) and every partial sum (at most n^3 quarters, below 2^53
+    for n <= 2 x 10^5) are exact: any summation order gives the same dot products.
+    einsum, not BLAS ``np.dot``: OpenBLAS runs a 10^5-long dot on threads left
+    spinning afterwards (see ``montecarlo._scores``), about 2 ms of CPU each against
+    0.4 ms.
+    """
     a = a - a.mean()
     b = b - b.mean()
-    den = float(np.sqrt(np.dot(a, a) * np.dot(b, b)))
-    return None if den == 0.0 else float(np.dot(a, b) / den)
+    den = float(np.sqrt(np.einsum("i,i->", a, a) * np.einsum("i,i->", b, b)))
+    return None if den == 0.0 else float(np.einsum("i,i->", a, b) / den)
 
 
 class DriverStatistics:

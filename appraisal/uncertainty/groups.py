@@ -101,6 +101,7 @@ class GroupModel:
         self.signs = tuple(signs)
         self.atom_groups = tuple(atom_groups)
         self._tables = {g: self._shift_table(g) for g, d in enumerate(delay_sets) if d}
+        self._tables_t = {g: np.ascontiguousarray(a.T) for g, a in self._tables.items()}
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -143,7 +144,7 @@ class GroupModel:
         return table
 
     def parts(
-        self, values: FloatArray, out: FloatArray | None = None
+        self, values: FloatArray, out: FloatArray | None = None, *, columns: bool = False
     ) -> tuple[FloatArray, FloatArray]:
         """(n, years) net stream without carbon, and the carbon value, of each scenario.
 
@@ -157,6 +158,11 @@ class GroupModel:
         written into ``out[0]`` and ``out[1]`` (and returned), ``out[2]`` is scratch.
         A Monte Carlo thread reuses one for every block of draws: the same figures,
         without fresh memory (and its page faults) per block.
+
+        ``columns``: the parts are (years, n), ``out`` (3, years, n), the same values
+        (every figure is the same products and sums, in the same order); numpy's loops
+        then run along the draws rather than along 25-odd years, several times faster
+        for the products.
         """
         values = np.asarray(values, dtype=np.float64)
         n = values.shape[0]
@@ -164,14 +170,15 @@ class GroupModel:
         mult = self.multipliers(values)
         delays: dict[tuple[int, ...], tuple[FloatArray, FloatArray, npt.NDArray[np.intp]]] = {}
         if out is None:
-            out = np.empty((3, n, t))
+            out = np.empty((3, t, n) if columns else (3, n, t))
+        tables = self._tables_t if columns else self._tables
         term = out[2]
         for part, use in zip(out[:2], (~self.carbon, self.carbon), strict=True):
             first = True  # the first term is written into ``part``, the others added
             for g in map(int, np.flatnonzero(use)):
                 key = self.delay_sets[g]
                 if not key:
-                    first = _accumulate(part, term, first, mult[:, g], self.signed[g])
+                    first = _accumulate(part, term, first, mult[:, g], self.signed[g], columns)
                     continue
                 if key not in delays:
                     delay = values[:, list(key)].sum(axis=1)
@@ -182,10 +189,11 @@ class GroupModel:
                     frac = np.where(whole >= t, 0.0, delay - whole)
                     delays[key] = (1.0 - frac, frac, np.minimum(whole, t).astype(np.intp))
                 keep, frac, k = delays[key]
-                table = self._tables[g]
-                first = _accumulate(part, term, first, mult[:, g] * keep, table, k)
+                table = tables[g]
+                first = _accumulate(part, term, first, mult[:, g] * keep, table, columns, k)
                 if frac.any():
-                    first = _accumulate(part, term, first, mult[:, g] * frac, table, k + 1)
+                    w = mult[:, g] * frac
+                    first = _accumulate(part, term, first, w, table, columns, k + 1)
             if first:
                 part.fill(0.0)
         return out[0], out[1]
@@ -202,21 +210,26 @@ def _accumulate(
     first: bool,
     weight: FloatArray,
     rows: FloatArray,
+    columns: bool = False,
     gather: npt.NDArray[np.intp] | None = None,
 ) -> bool:
     """``part (+)= weight[:, None] * rows`` (or ``* rows[gather]``), with no temporary.
 
     The first term is written straight into ``part``; later ones go through ``term``.
-    Returns False (the next term is not the first).
+    With ``columns``, ``part`` is the transpose, (years, n), and ``rows`` too when
+    ``gather`` is given (the shift table's transpose). Returns False (the next term
+    is not the first).
     """
     dst = part if first else term
+    axis = 1 if columns else 0
+    w = weight[None, :] if columns else weight[:, None]
     if gather is None:
-        np.multiply(weight[:, None], rows, out=dst)
+        np.multiply(w, rows[:, None] if columns else rows, out=dst)
     else:
         # "clip" never clips (shifts run 0..T+1, the table's rows) but, unlike "raise",
         # takes straight into ``dst`` with no buffer
-        np.take(rows, gather, axis=0, out=dst, mode="clip")
-        dst *= weight[:, None]
+        np.take(rows, gather, axis=axis, out=dst, mode="clip")
+        dst *= w
     if not first:
         part += term
     return False

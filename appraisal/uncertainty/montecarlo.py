@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from appraisal.finance import _BLOCK as _IRR_BLOCK
-from appraisal.finance import irr
+from appraisal.finance import _irr_transposed
 from appraisal.schema import Problem, field_by_key
 from appraisal.uncertainty.distributions import Correlation, RiskVariable, _copula_factor
 from appraisal.uncertainty.drivers import DriverStatistics
@@ -42,6 +42,7 @@ CHUNK_SIZE: Final = 65536
 # and masks): 10^7 draws peaked at 646 to 678 MB resident (docs/limits.md).
 MAX_DRAWS: Final = int(field_by_key()["risk.draws"].max or 0)
 _WORKERS: Final = 2
+_TILE: Final = 512  # streams per piece of the transposing copy (the source stays in cache)
 
 
 def sample(
@@ -351,19 +352,26 @@ def monte_carlo(
         xb = x[rows]
         _inputs(variables, z[rows], xb)
         n = xb.shape[0]
+        t = model.n_years
         work = getattr(local, "work", None)
         if work is None:
-            work = local.work = np.empty((3, block, model.n_years))
+            work = local.work = np.empty(5 * block * t)
         sl = slice(first + rows.start, first + rows.start + n)
-        net0, carbon_value = model.parts(xb, work[:, :n])
+        # Years along the rows (numpy's loops then run along the draws): the parts, and
+        # the net streams as irr() solves them; copied draw by draw for the ENPV.
+        net0, carbon_value = model.parts(xb, work[: 3 * t * n].reshape(3, t, n), columns=True)
+        by_draw = work[3 * t * n : 5 * t * n].reshape(2, n, t)
         pairs = [(enpv_0, eirr_0, net0)]
         if head:
             carbon_value += net0  # the net stream with carbon, in place
             pairs.append((enpv_c, eirr_c, carbon_value))
         counts = [0, 0]
-        for j, (enpv, eirr, net) in enumerate(pairs):
+        for j, (enpv, eirr, net_t) in enumerate(pairs):
+            net = by_draw[j]
+            for s in range(0, n, _TILE):
+                np.copyto(net[s : s + _TILE], net_t[:, s : s + _TILE].T)
             enpv[sl] = np.einsum("ij,j->i", net, df)  # not BLAS: see _scores()
-            r = np.asarray(irr(net, chunk_size=block), dtype=np.float64)
+            r = _irr_transposed(net, net_t)  # as irr(net); overwrites net_t
             eirr[sl] = r
             bad = ~np.isfinite(r)
             if bad.any():
