@@ -8,8 +8,9 @@ writes them atomically, each case as it finishes (``on_item``, e.g.
 :class:`appraisal.io.batch_outputs.BatchWriter`: the parent's memory stays flat
 however many cases) or all at the end (:func:`appraisal.io.batch_outputs.write_batch`),
 so a case that fails writes nothing and the others are unaffected. Results come
-back in the order of the input, whatever order the workers finish in, and are
-byte-for-byte those of appraising each case alone.
+back in the order of the input, whatever order the workers finish in (the
+largest case files are handed out first, so that no long case is left for the
+end), and are byte-for-byte those of appraising each case alone.
 
 The pool's workers are started warm where the platform allows: a fork server
 (``forkserver``) that has imported the reader, the workflow and the writers
@@ -57,9 +58,11 @@ __all__ = [
 Progress = Callable[[int, int, int], None]  # (done, total, failed)
 
 # What a worker imports before its first case (the fork server's preload): the
-# reader, the workflow and each format's writer (openpyxl, reportlab).
+# reader, the workflow and each format's writer (openpyxl, reportlab); last, the
+# fork server's own settings (appraisal._forkserver: imported there only).
 _PRELOAD = ["appraisal.batch", "appraisal.io.cases", "appraisal.workflow", "appraisal.io.outputs"]
 _PRELOAD_FORMAT = {"xlsx": "appraisal.io.workbook", "pdf": "appraisal.io.pdf"}
+_PRELOAD_LAST = "appraisal._forkserver"
 # Cases handed out ahead, per worker: enough that no worker waits, few enough that
 # the futures of a large batch do not pile up in this process (or on the scheduler).
 _AHEAD = 4
@@ -216,7 +219,7 @@ def run_batch(
     else:
         workers = min(jobs or os.cpu_count() or 1, total)
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(formats))
-        queue = enumerate(items)
+        queue = ((i, items[i]) for i in _largest_first(items))
         running: dict[Future[BatchItem], int] = {}
 
         def submit() -> None:
@@ -255,8 +258,27 @@ def _pool_context(formats: str) -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
     wanted = [f.strip() for f in formats.split(",")]
-    ctx.set_forkserver_preload(_PRELOAD + [m for f, m in _PRELOAD_FORMAT.items() if f in wanted])
+    writers = [m for f, m in _PRELOAD_FORMAT.items() if f in wanted]
+    ctx.set_forkserver_preload([*_PRELOAD, *writers, _PRELOAD_LAST])
     return ctx
+
+
+def _largest_first(items: Sequence[Path]) -> list[int]:
+    """The order to hand cases out: the largest files first, else as listed.
+
+    The work of a case grows with its file (components, years, cities), so the
+    last cases to start are the short ones and no worker is left with a long
+    case while the others idle. Results are still returned in the input order.
+    """
+
+    def size(p: Path) -> int:
+        try:
+            return (p / "case.toml" if p.is_dir() else p).stat().st_size
+        except OSError:  # unreadable: its worker says so, in its turn
+            return 0
+
+    sizes = [size(p) for p in items]
+    return sorted(range(len(items)), key=lambda i: -sizes[i])
 
 
 def output_folder(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> str:
@@ -295,7 +317,7 @@ def _run_dask(
             "--scheduler needs Dask: pip install 'appraisal[dask]' (dask[distributed])"
         ) from exc
     with Client(scheduler, set_as_default=False) as client:
-        queue = enumerate(items)
+        queue = ((i, items[i]) for i in _largest_first(items))
         index: dict[str, int] = {}
         # loop=: the client is not made the process default, so name its loop explicitly.
         done = dask_completed(loop=client.loop)

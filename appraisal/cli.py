@@ -116,19 +116,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     Given a folder without case.toml, appraise every case in it as a batch: in
     parallel processes (--jobs), or on a Dask cluster (--scheduler ADDRESS).
     """
-    from appraisal.io.cases import load_case
-    from appraisal.io.outputs import output_paths, render_ahead, write_outputs
-    from appraisal.io.progress import risk_progress
-    from appraisal.io.text import summary_table
-    from appraisal.workflow import appraise
-
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(
             f"--jobs {args.jobs}: not a number of workers; expected a whole number >= 1"
         )
     target = Path(args.case)
     if target.is_dir() and not (target / "case.toml").exists():
-        return _run_batch(args, target)
+        return _run_batch(args, target)  # before this path's imports: the batch needs none
+    from appraisal.io.cases import load_case
+    from appraisal.io.outputs import output_paths, render_ahead, write_outputs
+    from appraisal.io.progress import risk_progress
+    from appraisal.io.text import summary_table
+    from appraisal.workflow import appraise
+
     case = load_case(args.case)
     out = _out_dir(args, case.slug)
     check_outputs(out, output_paths(case.slug, out, args.formats).values(), [case.path])
