@@ -28,6 +28,7 @@ import contextlib
 import gc
 import os
 import sys
+from types import FrameType
 
 __all__: list[str] = []
 
@@ -43,7 +44,7 @@ def _leave() -> None:
 def _in_fork_server() -> bool:
     """Whether this import runs inside ``multiprocessing.forkserver.main`` (its preload)."""
     server = os.path.join("multiprocessing", "forkserver.py")
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         code = frame.f_code
         if code.co_name == "main" and code.co_filename.endswith(server):

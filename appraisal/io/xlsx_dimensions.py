@@ -25,64 +25,62 @@ _PROTO: dict[str, Any] = {}  # the attributes of a fresh ColumnDimension
 _ROW_PROTO: dict[str, Any] = {}  # the attributes of a fresh RowDimension
 
 
+def _set_dimension(
+    ws: Any,
+    holder: Any,
+    key: Any,
+    cls: Any,
+    proto: dict[str, Any],
+    field: str,
+    attr: str,
+    value: float,
+) -> None:
+    """``holder[key].<attr> = value`` for a row or column dimension, made as openpyxl 3.1
+    makes it (its attributes copied from a fresh one, ``proto``) without its descriptors;
+    openpyxl's own assignment for anything unusual."""
+    dim = dict.get(holder, key)
+    if dim is None:
+        if not proto:
+            proto.update(cls(ws).__dict__)
+        add = ws._add_row if cls.__name__ == "RowDimension" else ws._add_column
+        if holder.default_factory != add or not {"index", field} <= proto.keys():
+            setattr(holder[key], attr, value)
+            return
+        dim = cls.__new__(cls)
+        dim.parent = ws
+        dim._style = None
+        attrs = dim.__dict__
+        attrs.update(proto)
+        attrs["index"] = key
+        attrs[field] = value
+        dict.__setitem__(holder, key, dim)
+    elif type(dim) is cls and dim.__dict__.get("index") == key:
+        dim.__dict__[field] = value
+    else:
+        setattr(holder[key], attr, value)
+
+
 def set_height(ws: Any, row: int, height: float) -> None:
     """``ws.row_dimensions[row].height = height``, faster."""
     from openpyxl.worksheet.dimensions import RowDimension
 
-    holder = ws.row_dimensions
-    dim = dict.get(holder, row)
     if type(height) is not float or type(row) is not int:
-        holder[row].height = height  # openpyxl's conversion and errors
+        ws.row_dimensions[row].height = height  # openpyxl's conversion and errors
         return
-    if dim is None:
-        if not _ROW_PROTO:
-            _ROW_PROTO.update(RowDimension(ws).__dict__)
-        if holder.default_factory != ws._add_row or not {"index", "ht"} <= _ROW_PROTO.keys():
-            holder[row].height = height
-            return
-        dim = RowDimension.__new__(RowDimension)
-        dim.parent = ws
-        dim._style = None
-        attrs = dim.__dict__
-        attrs.update(_ROW_PROTO)
-        attrs["index"] = row
-        attrs["ht"] = height
-        dict.__setitem__(holder, row, dim)
-    elif type(dim) is RowDimension and dim.__dict__.get("index") == row:
-        dim.__dict__["ht"] = height
-    else:
-        holder[row].height = height
+    _set_dimension(ws, ws.row_dimensions, row, RowDimension, _ROW_PROTO, "ht", "height", height)
 
 
 def set_width(ws: Any, letter: str, width: float) -> None:
     """``ws.column_dimensions[letter].width = width``, faster."""
     from openpyxl.worksheet.dimensions import ColumnDimension
 
-    holder = ws.column_dimensions
     if type(width) is not float:
         if type(width) is not int:
-            holder[letter].width = width  # openpyxl's conversion and errors
+            ws.column_dimensions[letter].width = width  # openpyxl's conversion and errors
             return
         width = float(width)  # what openpyxl's Float descriptor stores
-    dim = dict.get(holder, letter)
-    if dim is None:
-        if not _PROTO:
-            _PROTO.update(ColumnDimension(ws).__dict__)
-        if holder.default_factory != ws._add_column or not {"index", "width"} <= _PROTO.keys():
-            holder[letter].width = width
-            return
-        dim = ColumnDimension.__new__(ColumnDimension)
-        dim.parent = ws
-        dim._style = None
-        attrs = dim.__dict__
-        attrs.update(_PROTO)
-        attrs["index"] = letter
-        attrs["width"] = width
-        dict.__setitem__(holder, letter, dim)
-    elif type(dim) is ColumnDimension and dim.__dict__.get("index") == letter:
-        dim.__dict__["width"] = width
-    else:
-        holder[letter].width = width
+    holder = ws.column_dimensions
+    _set_dimension(ws, holder, letter, ColumnDimension, _PROTO, "width", "width", width)
 
 
 def cols_xml(ws: Any) -> str | None:
