@@ -122,15 +122,16 @@ def bench_irr(n: int, repeat: int) -> None:
         irr(v[:1000])  # warm-up (grid caches)
         pyx, npf_sub = v[:PYXIRR_SAMPLE], v[:NPF_SAMPLE]
         runs: dict[str, list[float]] = {"ours": [], "pyx": [], "npf": [], "newton": []}
-        for i in range(repeat):  # interleaved: a busy spell slows ours and a baseline alike
+        for _ in range(repeat):  # interleaved: a busy spell slows ours and a baseline alike
             runs["ours"].append(median_time(lambda v=v: irr(v), 1))
             runs["pyx"].append(
                 median_time(lambda s=pyx: [pyxirr.irr(x) for x in s], 1) * n / pyx.shape[0]
             )
-            if i == 0:  # minutes at full size: once, on the subsample
-                runs["npf"].append(
-                    median_time(lambda s=npf_sub: [npf.irr(x) for x in s], 1) * n / NPF_SAMPLE
-                )
+            # minutes at full size: on the subsample, in every round (its time moves
+            # a lot between runs, so one timing made a noisy ratio)
+            runs["npf"].append(
+                median_time(lambda s=npf_sub: [npf.irr(x) for x in s], 1) * n / NPF_SAMPLE
+            )
             runs["newton"].append(median_time(lambda v=v: numpy_newton(v), 1))
         t_ours, t_pyx, t_npf, t_newton = (statistics.median(runs[k]) for k in runs)
         name = f"irr, {n:,} streams, {share:.0%} non-conv."
