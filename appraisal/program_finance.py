@@ -48,7 +48,12 @@ def case_entities(
 
 
 def loan_schedule_by_year(case: Case) -> pd.DataFrame | None:
-    """The loan schedule by calendar year (loan year 0 = the case's first year), or None."""
+    """The loan schedule by calendar year (loan year 0 = the case's first year), or None.
+
+    The columns of :func:`appraisal.finance.loan_schedule` and ``drawn_before``: what
+    was disbursed and capitalised before the year, repayments not deducted [money]
+    (the balance that repayment, once it starts, is computed on).
+    """
     loan = case.financing.loan
     if loan is None:
         return None
@@ -62,6 +67,8 @@ def loan_schedule_by_year(case: Case) -> pd.DataFrame | None:
         commitment_fee=loan.commitment_fee,
         capitalize_interest=loan.capitalize_interest,
     ).copy()
+    drawn = (sched["disbursed"] + sched["interest_capitalized"]).to_numpy()
+    sched["drawn_before"] = np.concatenate([[0.0], np.cumsum(drawn)[:-1]])
     first = case.meta.first_year
     sched.index = pd.Index(range(first, first + len(sched)), name="year")
     return sched

@@ -175,7 +175,8 @@ class AppraisalResult:
     wacc_table
         ADB's WACC table (see :func:`appraisal.finance.wacc_table`), or None.
     loan_schedule
-        The loan schedule by calendar year, or None.
+        The loan schedule by calendar year, or None (see
+        :func:`appraisal.program_finance.loan_schedule_by_year`).
     mac
         MAC-curve data (see :func:`appraisal.abatement.mac_curve`).
     checks

@@ -105,3 +105,25 @@ def test_dscr() -> None:
     got = dscr([10.0, 130.0, 90.0, -5.0], [0.0, 100.0, 100.0, 10.0])
     np.testing.assert_array_equal(got, [np.nan, 1.3, 0.9, -0.5])
     assert dscr(5.0, 2.0) == 2.5
+
+
+def test_drawn_before_is_the_balance_until_repayment_starts():
+    # Identity: before any principal is repaid, the opening balance is exactly what was
+    # disbursed and capitalised in the earlier years (loan_schedule's own balance).
+    import numpy as np
+
+    from appraisal import load_case
+    from appraisal.program_finance import loan_schedule_by_year
+    from tests.conftest import CASES
+
+    sched = loan_schedule_by_year(load_case(CASES / "xiangtan" / "case.toml"))
+    assert sched is not None
+    drawn = sched["disbursed"] + sched["interest_capitalized"]
+    expected = np.concatenate([[0.0], np.cumsum(drawn.to_numpy())[:-1]])
+    np.testing.assert_array_equal(sched["drawn_before"].to_numpy(), expected)
+    repaid_before = np.concatenate([[0.0], np.cumsum(sched["principal_repaid"].to_numpy())[:-1]])
+    unpaid = repaid_before == 0
+    assert unpaid.sum() >= 2  # the grace years at least
+    np.testing.assert_allclose(
+        sched["drawn_before"].to_numpy()[unpaid], sched["opening_balance"].to_numpy()[unpaid]
+    )

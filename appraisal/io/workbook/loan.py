@@ -100,9 +100,7 @@ def write_loan(
     sh.formula(row + 1, 2, f"SUM(D{first}:D{last})+SUM(I{first}:I{last})", pre_balance, _MONEY)
     sh.header(hdr, _HEADS)
     # helper "balance before repayment": disbursed and capitalised so far (no repayment)
-    pre = np.concatenate(
-        [[0.0], np.cumsum(sched["disbursed"] + sched["interest_capitalized"])[:-1]]
-    )
+    pre = sched["drawn_before"].to_numpy()
     fy = ctx.meta.first_year
     rate, amount = ref["interest_rate"], ref["amount"]
 
