@@ -391,6 +391,7 @@ def compare_paths(
         irr = irr_detail(flows)
         row: dict[str, Any] = {
             "path": cp.path.name,
+            "description": cp.path.description,
             "currency": cp.path.currency,
             "path_price_year": cp.path.price_year,
             "exchange_rate": cp.exchange_rate,

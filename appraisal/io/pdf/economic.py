@@ -10,7 +10,6 @@ from __future__ import annotations
 from reportlab.platypus import Flowable
 
 from appraisal import formatting as fmt
-from appraisal.carbon import carbon_paths
 from appraisal.io.pdf import charts, layout
 from appraisal.io.pdf.styles import p
 from appraisal.result import AppraisalResult
@@ -130,7 +129,7 @@ def _carbon_paths(result: AppraisalResult, n: layout.Numbering) -> list[Flowable
     meta, s = result.case.meta, result.summary
     rows = [
         [
-            _path_name(r["path"]),
+            _short(r["description"]) or r["path"],
             r["currency"],
             str(r["path_price_year"]),
             fmt.format_value("ratio4", r["exchange_rate"]),
@@ -174,17 +173,6 @@ def _carbon_paths(result: AppraisalResult, n: layout.Numbering) -> list[Flowable
 def _short(description: str) -> str:
     """A path's name in words: its description up to the colon that starts its values."""
     return description.partition(":")[0].strip()
-
-
-def _path_name(path: str) -> str:
-    """The name a reader knows a compared path by (its id when it has no description).
-
-    ``carbon.paths`` of the summary carries only the id; the words are the path's
-    own data file (``data/carbon_paths/<id>.toml``, as the chosen path's
-    ``carbon_price.description``), read through :func:`appraisal.carbon.carbon_paths`.
-    """
-    known = carbon_paths().get(path)
-    return (_short(known.description) if known is not None else "") or path
 
 
 def _residual_text(result: AppraisalResult) -> str:
